@@ -1,0 +1,68 @@
+"""What a printed cell says: a number, an empty cell, or text.
+
+Reports write the same thing many ways: full-width digits, stray and ideographic spaces,
+thousands separators, signed deltas, decimals, a unit in the cell ("251000元"), and "/", "—",
+"-", "无" or nothing for an empty cell.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+
+class CellKind(enum.Enum):
+    NUMBER = "number"
+    EMPTY = "empty"
+    TEXT = "text"
+
+
+@dataclass(frozen=True)
+class CellValue:
+    kind: CellKind
+    number: int | Decimal | None = None
+    unit: str | None = None
+
+
+EMPTY_MARKERS = frozenset({"", "/", "-", "--", "—", "——", "–", "一", "无", "空", "\\", "×", "x", "X"})
+_UNIT = r"(?:万元|元|件|个|项|条|次)"
+_NUMBER_RE = re.compile(
+    rf"^(?P<sign>[+\-])?(?P<digits>\d{{1,3}}(?:,\d{{3}})+|\d+)(?P<frac>\.\d+)?(?P<unit>{_UNIT})?$"
+)
+
+
+def normalize_text(raw: str) -> str:
+    """NFKC (full-width digits, brackets and spaces become ASCII) and every kind of space removed."""
+    text = unicodedata.normalize("NFKC", raw)
+    text = text.replace("−", "-").replace("－", "-").replace("＋", "+")
+    return re.sub(r"\s+", "", text)
+
+
+def parse_cell(raw: str) -> CellValue:
+    text = normalize_text(raw)
+    if text in EMPTY_MARKERS:
+        return CellValue(CellKind.EMPTY)
+    match = _NUMBER_RE.match(text)
+    if not match:
+        return CellValue(CellKind.TEXT)
+    digits = match["digits"].replace(",", "")
+    try:
+        value = Decimal(f"{match['sign'] or ''}{digits}{match['frac'] or ''}")
+    except InvalidOperation:
+        return CellValue(CellKind.TEXT)
+    number: int | Decimal = int(value) if match["frac"] is None else value
+    return CellValue(CellKind.NUMBER, number, match["unit"])
+
+
+def is_value_text(raw: str) -> bool:
+    """True for a line or cell that holds a number or an empty marker, not a label."""
+    return parse_cell(raw).kind is not CellKind.TEXT
+
+
+def is_digit_run(raw: str) -> bool:
+    """A bare run of digits, the only shape that may be several cells joined without separators."""
+    text = normalize_text(raw)
+    return text.isdigit() and text.isascii()

@@ -1,0 +1,107 @@
+"""Tables flattened to one cell per line become `LabeledRow`s.
+
+A flattened table is a run of label lines then value lines. Value lines (numbers, empty markers,
+and empty lines inside a row) are the cells; a value glued to the end of a label line
+("行政规范性文件6233440", a web table copied as one run) becomes a glued cell; several values on one
+line separated by spaces become several cells. Page numbers and running headers that fall
+between cells are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from layout.cell_text import is_value_text, normalize_text
+from layout.rows import Cell, LabeledRow, RowSequence
+from ocr.origin import Origin
+from ocr.text_file import TextDocument, TextLine
+
+_PAGE_NUMBER_RE = re.compile(
+    r"^(?:[-—–~]+\d{1,3}[-—–~]+|第\d{1,3}页(?:共\d{1,3}页)?|\d{1,3}/\d{1,3}|-?\d{1,3}-|[（(]\d{1,3}[)）]页?)$"
+)
+_TRAILING_VALUES_RE = re.compile(
+    r"^(?P<label>.*?[^\d\s.,+\-/—])(?P<gap>\s*)(?P<values>[+\-]?\d[\d,.]*(?:万元|元)?(?:\s+\S+)*)\s*$"
+)
+
+
+def is_page_furniture(text: str) -> bool:
+    return bool(_PAGE_NUMBER_RE.match(normalize_text(text)))
+
+
+def _repeated_headers(lines: tuple[TextLine, ...]) -> frozenset[str]:
+    """Lines that look like a running header: repeated, long, and mentioning the report itself."""
+    counts = Counter(normalize_text(line.text) for line in lines)
+    return frozenset(t for t, n in counts.items() if n >= 2 and len(t) >= 8 and "年度报告" in t)
+
+
+def _split_line(text: str) -> tuple[str, list[tuple[str, bool]]]:
+    """Split a line into its label and trailing value tokens; a token is (text, glued)."""
+    stripped = text.strip()
+    if is_value_text(stripped):
+        return "", [(stripped, False)]
+    parts = stripped.split()
+    if len(parts) > 1 and all(is_value_text(p) for p in parts):
+        return "", [(p, False) for p in parts]
+    match = _TRAILING_VALUES_RE.match(stripped)
+    if match:
+        tokens = match["values"].split()
+        if all(is_value_text(t) for t in tokens):
+            glued = not match["gap"] and len(tokens) == 1
+            return match["label"], [(t, glued) for t in tokens]
+    # a label followed by space-separated empty markers: "规章 / / /"
+    if len(parts) > 1:
+        tail = []
+        while len(parts) > 1 and is_value_text(parts[-1]):
+            tail.insert(0, parts.pop())
+        if tail:
+            return " ".join(parts), [(t, False) for t in tail]
+    return stripped, []
+
+
+def rows_from_text(doc: TextDocument) -> RowSequence:
+    headers = _repeated_headers(doc.lines)
+    rows: list[LabeledRow] = []
+    label_lines: list[str] = []
+    label_origins: list[Origin] = []
+    cells: list[Cell] = []
+    text_lines: list[tuple[str, Origin]] = []
+
+    def close_row() -> None:
+        if cells or label_lines:
+            rows.append(LabeledRow(tuple(label_lines), tuple(label_origins), tuple(cells), exact=False))
+        label_lines.clear()
+        label_origins.clear()
+        cells.clear()
+
+    for line in doc.lines:
+        origin = Origin(source=doc.source, raw=line.text, line=line.number)
+        text_lines.append((line.text, origin))
+        if is_page_furniture(line.text) or normalize_text(line.text) in headers:
+            continue
+        if not line.text.strip():
+            # an empty line is a blank cell only between a row's label and its last number
+            if label_lines:
+                cells.append(Cell("", origin))
+            continue
+        label, tokens = _split_line(line.text)
+        if label:
+            if cells:
+                close_row()
+            label_lines.append(label)
+            label_origins.append(origin)
+        for token, glued in tokens:
+            cells.append(Cell(token, Origin(source=doc.source, raw=token, line=line.number), glued))
+    close_row()
+    return RowSequence(source=doc.source, rows=tuple(_trim_blank_tails(r) for r in rows),
+                       text_lines=tuple(text_lines))
+
+
+def _trim_blank_tails(row: LabeledRow) -> LabeledRow:
+    """Blank lines after a row's last number are paragraph spacing, not cells."""
+    cells = list(row.cells)
+    while cells and not cells[-1].text:
+        cells.pop()
+    if len(cells) == len(row.cells):
+        return row
+    return LabeledRow(row.label_lines, row.label_origins, tuple(cells), row.exact, row.page)

@@ -1,0 +1,38 @@
+"""Errors that stop a document from being processed at all.
+
+Each carries the exit code the CLI returns and a one-line message that says what to do. Findings
+about a report (a failed rule, a missing table) are not errors: they are part of the result.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class ExitCode(enum.IntEnum):
+    VERIFIED = 0
+    NOT_VERIFIED = 1  # failed_checks or incomplete: the report was read, something is wrong with it
+    BAD_INPUT = 2  # the input could not be processed
+    INTERRUPTED = 130
+
+
+class DisclosureError(Exception):
+    """Base of the errors that abort one document; `str(err)` is the one-line reason."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+class InputError(DisclosureError):
+    """The file cannot be read as a report: missing, empty, binary, encrypted, corrupt."""
+
+
+class UnsupportedInput(DisclosureError):
+    """A file type this service does not read."""
+
+
+class MissingDependency(DisclosureError):
+    """An optional engine is not installed; the message names the package to install."""
+
+
+class NeedsOcr(DisclosureError):
+    """Every page needs OCR but no OCR engine is available."""

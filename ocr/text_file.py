@@ -1,0 +1,85 @@
+"""A text file becomes numbered lines: decoding (UTF-8 with or without BOM, UTF-16, GB18030/GBK)
+and a refusal of files that are not text at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ocr.errors import InputError
+
+# GB18030 is a superset of GBK and GB2312, so one decoder covers the government files.
+_FALLBACK_ENCODINGS = ("gb18030", "big5")
+MAX_TEXT_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class TextLine:
+    number: int  # 1-based, as an editor shows it
+    text: str
+
+
+@dataclass(frozen=True)
+class TextDocument:
+    source: str
+    encoding: str
+    lines: tuple[TextLine, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding name); raise InputError for bytes that are not text."""
+    if not data.strip():
+        raise InputError("the file is empty")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    if b"\x00" in data[:4096]:
+        raise InputError("the file is binary, not text (it contains NUL bytes)")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    for encoding in _FALLBACK_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return text, encoding
+    raise InputError("the file is neither UTF-8 nor GB18030/GBK text; convert it to UTF-8")
+
+
+def _looks_like_text(text: str) -> bool:
+    """Reject byte soup that happens to decode: mostly control characters or private-use code points."""
+    if not text:
+        return False
+    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\r\n\t\f") or 0xE000 <= ord(ch) <= 0xF8FF)
+    return bad / len(text) < 0.02
+
+
+def read_text_document(path: Path) -> TextDocument:
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise InputError(f"the text file is {size // 2**20} MiB; reports are far smaller")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} is a folder, not a file") from None
+    except PermissionError:
+        raise InputError(f"permission denied reading {path}") from None
+    return text_document_from_bytes(data, source=path.name)
+
+
+def text_document_from_bytes(data: bytes, source: str) -> TextDocument:
+    text, encoding = decode_text(data)
+    if not _looks_like_text(text):
+        raise InputError("the file is binary, not text")
+    lines = tuple(TextLine(i, line) for i, line in enumerate(text.splitlines(), start=1))
+    return TextDocument(source=source, encoding=encoding, lines=lines)

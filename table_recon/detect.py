@@ -1,0 +1,68 @@
+"""Which statutory format a report is in, and the agency and year from its title."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from table_recon.formats import FORMATS, FormatSpec
+from table_recon.labels import normalize_label
+
+FIRST_STATUTORY_YEAR = 2019
+_TITLE_END = re.compile(r"一.总体情况|^一.")
+_YEAR = re.compile(r"((?:19|20)\d{2})年度?")
+_REPORT_WORDS = ("政府信息公开", "年度报告", "政务公开")
+
+
+@dataclass(frozen=True)
+class Detection:
+    format: FormatSpec | None
+    year: int | None
+    agency: str | None
+    reason: str  # why this format, or why none
+
+
+def title_text(lines: list[str]) -> str:
+    """The report's title: the first lines before 一、总体情况, joined."""
+    out = []
+    for line in lines:
+        norm = normalize_label(line)
+        if not norm:
+            continue
+        if _TITLE_END.search(norm) or len(out) >= 6:
+            break
+        out.append(norm)
+        if "年度报告" in norm:
+            break
+    return "".join(out)
+
+
+def agency_and_year(title: str) -> tuple[str | None, int | None]:
+    match = _YEAR.search(title)
+    year = int(match[1]) if match else None
+    agency = None
+    if match:
+        before = re.sub(r"关于$", "", title[: match.start()]).strip(".")
+        after = title[match.end():]
+        agency = before or (after.split("政府信息公开")[0] if "政府信息公开" in after else None)
+    return (agency or None), year
+
+
+def detect_format(lines: list[str]) -> Detection:
+    title = title_text(lines)
+    agency, year = agency_and_year(title)
+    text = normalize_label("".join(lines))
+    scores = {name: sum(text.count(marker) > 0 for marker in spec.markers) for name, spec in FORMATS.items()}
+    if year is not None and year < FIRST_STATUTORY_YEAR:
+        return Detection(None, year, agency,
+                         f"a {year} report predates the statutory tables of 2019; it has no fixed format")
+    best = max(scores.values())
+    leaders = [name for name, score in scores.items() if score == best]
+    if best > 0 and len(leaders) == 1:
+        return Detection(FORMATS[leaders[0]], year, agency, f"labels of format {leaders[0]}")
+    if year is not None and (best > 0 or any(w in text for w in _REPORT_WORDS)):
+        for spec in FORMATS.values():
+            if spec.years[0] <= year <= spec.years[1]:
+                return Detection(spec, year, agency, f"report year {year}")
+    return Detection(None, year, agency, "no statutory table labels found: not a government information "
+                                         "disclosure annual report")

@@ -1,0 +1,170 @@
+"""The statutory formats as data: tables, rows, columns, label patterns and field keys.
+
+A later format or a provincial variant is one more `FormatSpec` (or more patterns on a row) here;
+nothing else needs to know the layout of the tables.
+
+Patterns are regular expressions over a label normalised by `labels.normalize_label` (NFKC,
+no spaces or quotes, "、" and "，" as ".", brackets as ASCII "()"). When a row's label text contains
+several patterns, the match that ends last wins: the text before it is headers and group headings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    key: str  # "" for the single unlabelled row of table 四
+    label: str  # the label as the statute prints it
+    patterns: tuple[str, ...]
+    columns: tuple[str, ...]
+    outcome: bool = False  # part of 三、本年度办理结果, summed by apply.outcome_sum
+    # a variant row printing the sum of other rows (a collapsed group), not a key of its own
+    collapses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str  # "active", "apply", "appeal": the first part of every key
+    heading: str  # pattern of the section heading that opens the table
+    rows: tuple[RowSpec, ...]
+    nonnegative: bool = True  # counts; table 二 has signed deltas
+
+    def row_keys(self) -> tuple[str, ...]:
+        return tuple(row.key for row in self.rows if not row.collapses)
+
+    def field_keys(self, row: RowSpec) -> tuple[str, ...]:
+        return tuple(field_key(self.name, row.key, col) for col in row.columns)
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    name: str
+    years: tuple[int, int]  # first and last report year printed in this format
+    markers: tuple[str, ...]  # labels found only in this format
+    tables: tuple[TableSpec, ...] = field(repr=False)
+
+    def keys(self) -> tuple[str, ...]:
+        return tuple(key for table in self.tables for row in table.rows if not row.collapses
+                     for key in table.field_keys(row))
+
+    def table(self, name: str) -> TableSpec:
+        return next(t for t in self.tables if t.name == name)
+
+
+def field_key(table: str, row: str, col: str) -> str:
+    return ".".join(part for part in (table, row, col) if part)
+
+
+APPLY_COLUMNS = ("natural", "business", "research", "ngo", "legal", "other", "total")
+APPEAL_GROUPS = ("review", "litigation_direct", "litigation_after_review")
+APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+
+ACTIVE_HEADING = r"主动公开政府信息情况"
+APPLY_HEADING = r"收到和处理政府信息公开申请情况"
+APPEAL_HEADING = r"政府信息公开行政复议.?行政诉讼情况"
+
+
+def _apply_rows(other_handling: tuple[RowSpec, ...]) -> tuple[RowSpec, ...]:
+    def row(key: str, label: str, *patterns: str, outcome: bool = True) -> RowSpec:
+        return RowSpec(key, label, patterns, APPLY_COLUMNS, outcome=outcome)
+
+    return (
+        row("received", "一、本年新收政府信息公开申请数量", r"本年新收", r"新收政府信息公开申请", outcome=False),
+        row("carried_in", "二、上年结转政府信息公开申请数量", r"上年结转", outcome=False),
+        row("granted", "（一）予以公开", r"予以公开$", r"\(一\)予以公开"),
+        row("partial", "（二）部分公开", r"部分公开"),
+        row("denied.state_secret", "1.属于国家秘密", r"国家秘密"),
+        row("denied.law_prohibited", "2.其他法律行政法规禁止公开", r"法律行政法规禁止", r"法规禁止公开",
+            r"其他法律行政"),
+        row("denied.security_stability", "3.危及“三安全一稳定”", r"三安全一稳定", r"危及"),
+        row("denied.third_party", "4.保护第三方合法权益", r"第三方合法权益", r"保护第三方"),
+        row("denied.internal_affairs", "5.属于三类内部事务信息", r"内部事务"),
+        row("denied.process_info", "6.属于四类过程性信息", r"过程性信息"),
+        row("denied.enforcement_file", "7.属于行政执法案卷", r"行政执法案卷"),
+        row("denied.admin_query", "8.属于行政查询事项", r"行政查询事项"),
+        row("unavailable.not_held", "1.本机关不掌握相关政府信息", r"不掌握相关"),
+        row("unavailable.needs_creation", "2.没有现成信息需要另行制作", r"没有现成信息", r"另行制作"),
+        row("unavailable.unclear", "3.补正后申请内容仍不明确", r"补正后申请内容", r"仍不明确"),
+        row("rejected.complaint", "1.信访举报投诉类申请", r"信访举报投诉"),
+        row("rejected.duplicate", "2.重复申请", r"重复申请$", r"\d\.重复申请"),
+        row("rejected.publication", "3.要求提供公开出版物", r"公开出版物"),
+        row("rejected.excessive", "4.无正当理由大量反复申请", r"大量反复", r"无正当理由大量"),
+        row("rejected.confirmation", "5.要求行政机关确认或重新出具已获取信息", r"确认或重新出具",
+            r"已获取信息$", r"要求行政机关确认"),
+        *other_handling,
+        row("total", "（七）总计", r"\(七\)总计", r"^七\.?总计", outcome=False),
+        row("carried_over", "四、结转下年度继续办理", r"结转下年度", outcome=False),
+    )
+
+
+_OTHER_HANDLING_2019 = (
+    RowSpec("other_handling", "（六）其他处理", (r"其他处理$",), APPLY_COLUMNS, outcome=True),
+)
+_OTHER_HANDLING_2021_KEYS = ("other_handling.no_correction", "other_handling.no_fee", "other_handling.other")
+_OTHER_HANDLING_2021 = (
+    RowSpec("other_handling.no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+            (r"逾期不补正", r"不补正"), APPLY_COLUMNS, outcome=True),
+    RowSpec("other_handling.no_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+            (r"缴纳费用", r"收费通知"), APPLY_COLUMNS, outcome=True),
+    RowSpec("other_handling.other", "3.其他", (r"(?:^|\d\.|\))其他$",), APPLY_COLUMNS, outcome=True),
+    # Some templates print （六）其他处理 as one row: its cells are the sum of the three above.
+    RowSpec("other_handling", "（六）其他处理", (r"其他处理$",), APPLY_COLUMNS, outcome=True,
+            collapses=_OTHER_HANDLING_2021_KEYS),
+)
+
+_APPEAL = TableSpec(
+    "appeal",
+    APPEAL_HEADING,
+    (RowSpec("", "（一行十五个数）", (r"",), tuple(f"{g}.{c}" for g in APPEAL_GROUPS for c in APPEAL_COLUMNS)),),
+)
+
+
+def _active_row(key: str, label: str, patterns: tuple[str, ...], columns: tuple[str, ...]) -> RowSpec:
+    return RowSpec(key, label, patterns, columns)
+
+
+_RULES_PATTERNS = (r"规章",)
+_NORMATIVE_PATTERNS = (r"规范性文件",)
+_FIVE_SIX = ("prev", "delta", "decisions")
+
+FORMAT_2019 = FormatSpec(
+    name="2019",
+    years=(2019, 2020),
+    markers=("本年新制作数量", "对外公开总数量", "上一年项目数量", "第二十条第(九)项", "采购总金额", "政府集中采购"),
+    tables=(
+        TableSpec("active", ACTIVE_HEADING, (
+            _active_row("rules", "规章", _RULES_PATTERNS, ("made", "published", "total")),
+            _active_row("normative", "规范性文件", _NORMATIVE_PATTERNS, ("made", "published", "total")),
+            _active_row("license", "行政许可", (r"行政许可",), _FIVE_SIX),
+            _active_row("service", "其他对外管理服务事项", (r"对外管理服务",), _FIVE_SIX),
+            _active_row("penalty", "行政处罚", (r"行政处罚",), _FIVE_SIX),
+            _active_row("coercion", "行政强制", (r"行政强制",), _FIVE_SIX),
+            _active_row("fee", "行政事业性收费", (r"事业性收费",), ("prev", "delta")),
+            _active_row("procurement", "政府集中采购", (r"集中采购",), ("items", "amount")),
+        ), nonnegative=False),
+        TableSpec("apply", APPLY_HEADING, _apply_rows(_OTHER_HANDLING_2019)),
+        _APPEAL,
+    ),
+)
+
+FORMAT_2021 = FormatSpec(
+    name="2021",
+    years=(2021, 9999),
+    markers=("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "逾期不补正"),
+    tables=(
+        TableSpec("active", ACTIVE_HEADING, (
+            _active_row("rules", "规章", _RULES_PATTERNS, ("issued", "repealed", "in_force")),
+            _active_row("normative", "行政规范性文件", _NORMATIVE_PATTERNS, ("issued", "repealed", "in_force")),
+            _active_row("license", "行政许可", (r"行政许可",), ("decisions",)),
+            _active_row("penalty", "行政处罚", (r"行政处罚",), ("decisions",)),
+            _active_row("coercion", "行政强制", (r"行政强制",), ("decisions",)),
+            _active_row("fee", "行政事业性收费", (r"事业性收费",), ("amount",)),
+        ), nonnegative=False),
+        TableSpec("apply", APPLY_HEADING, _apply_rows(_OTHER_HANDLING_2021)),
+        _APPEAL,
+    ),
+)
+
+FORMATS: dict[str, FormatSpec] = {spec.name: spec for spec in (FORMAT_2019, FORMAT_2021)}

@@ -1,0 +1,136 @@
+"""Rows of a report become its statutory fields, verified: the whole of stage 3 in one function."""
+
+from __future__ import annotations
+
+from layout.cell_text import normalize_text
+from layout.rows import RowSequence
+from table_recon.detect import detect_format
+from table_recon.formats import FormatSpec, field_key
+from table_recon.narrative import find_ties
+from table_recon.placement import Piece, Unit, row_candidates, solve
+from table_recon.report import FieldReading, FieldState, Report, Status, StageError, error_report, status_of
+from table_recon.row_match import MatchedRow, match_rows
+from table_recon.rules import build_rules, evaluate_all
+
+_TABLE_NAMES = {"active": "二 (主动公开)", "apply": "三 (依申请公开)", "appeal": "四 (复议诉讼)"}
+
+
+def _unit_for(match: MatchedRow, rules) -> Unit:
+    keys = match.table.field_keys(match.spec)
+    columns = len(keys)
+    cells = match.row.cells
+    candidates = row_candidates(cells, columns)
+    local = [r for r in rules if set(r.keys) <= set(keys)]
+    if local and len(candidates) > 1 or (not candidates):
+        passing = tuple(c for c in candidates if _holds(local, keys, c))
+        if not passing:
+            wider = row_candidates(cells, columns, liberal=True)
+            passing = tuple(c for c in wider if _holds(local, keys, c))
+        candidates = passing or candidates
+    return Unit(keys, candidates)
+
+
+def _holds(rules, keys, candidate) -> bool:
+    values = {k: p.rule_value for k, p in zip(keys, candidate)}
+    return all(evaluate_all((rule,), values)[0].ok is not False for rule in rules)
+
+
+def _reading(piece: Piece) -> FieldReading:
+    if piece.how == "unreadable":
+        return FieldReading(None, FieldState.MISSING, piece.origin, "the cell holds text, not a number")
+    if piece.how == "dropped":
+        return FieldReading(None, FieldState.EMPTY, None, "a blank cell dropped from the flattened text; "
+                                                          "placed by the rules")
+    if piece.how == "empty":
+        return FieldReading(None, FieldState.EMPTY, piece.origin)
+    note = "split from a joined digit run by the rules" if piece.how == "split" else None
+    return FieldReading(piece.value, FieldState.READ, piece.origin, note)
+
+
+def reconstruct(rows: RowSequence, fmt: FormatSpec) -> tuple[dict[str, FieldReading], list[str], list[dict], list[dict], set[str]]:
+    rules = build_rules(fmt)
+    matches = match_rows(rows.rows, fmt)
+    warnings = list(matches.warnings)
+    units = [_unit_for(m, rules) for m in matches.matched]
+    placement = solve(units, rules)
+
+    readings: dict[str, FieldReading] = {}
+    for key, piece in placement.placed.items():
+        readings[key] = _reading(piece)
+    ambiguities = []
+    for key, pieces in placement.ambiguous.items():
+        readings[key] = FieldReading(None, FieldState.AMBIGUOUS, None,
+                                     "several placements of the flattened cells satisfy the rules")
+        ambiguities.append({"field": key, "candidates": [None if p.value is None else int(p.value) for p in pieces]})
+    if placement.exhausted:
+        warnings.append("the placement search hit its limit; some ambiguity may be unreported")
+
+    for match in matches.matched:
+        if match.how == "position":
+            for key in match.table.field_keys(match.spec):
+                if key in readings:
+                    readings[key] = FieldReading(readings[key].value, readings[key].state, readings[key].origin,
+                                                 f"label {match.label!r} read by position")
+        if match.spec.collapses:
+            _expand_collapsed(match, readings, warnings)
+
+    for key in fmt.keys():
+        readings.setdefault(key, FieldReading(None, FieldState.MISSING, None, "not found in the report"))
+    readings = {key: readings[key] for key in fmt.keys()}
+
+    for table in fmt.tables:
+        if table.name not in matches.tables_seen:
+            warnings.append(f"table {_TABLE_NAMES[table.name]} not found")
+        else:
+            missing = [row.label for row in table.rows if not row.collapses
+                       and all(readings[k].state is FieldState.MISSING for k in table.field_keys(row))]
+            if missing and len(missing) < len(table.row_keys()):
+                warnings.append(f"table {_TABLE_NAMES[table.name]}: rows not found: {', '.join(missing)}")
+            elif missing:
+                warnings.append(f"table {_TABLE_NAMES[table.name]}: no rows could be read")
+    extra = [{"table": name, "label": row.label, "cells": [c.text for c in row.cells],
+              "origin": row.label_origins[0].as_dict() if row.label_origins else None}
+             for name, row in matches.extra if any(normalize_text(c.text) for c in row.cells)]
+    return readings, warnings, ambiguities, extra, set(matches.tables_seen)
+
+
+def _expand_collapsed(match: MatchedRow, readings: dict[str, FieldReading], warnings: list[str]) -> None:
+    """A collapsed row's parts are known only where the printed sum is 0 (counts cannot be negative)."""
+    sums = [readings.pop(field_key(match.table.name, match.spec.key, col), None) for col in match.spec.columns]
+    warnings.append(f"{match.spec.label} is printed as one row instead of its {len(match.spec.collapses)} "
+                    f"sub-rows; sub-rows are derived where the row is 0")
+    for part in match.spec.collapses:
+        for col, total in zip(match.spec.columns, sums):
+            key = field_key(match.table.name, part, col)
+            if total is not None and total.rule_value == 0:
+                readings[key] = FieldReading(0, FieldState.DERIVED, total.origin,
+                                             f"{match.spec.label} printed as one row of 0")
+            else:
+                readings[key] = FieldReading(None, FieldState.MISSING, total.origin if total else None,
+                                             f"{match.spec.label} printed as one row; its parts are unknown")
+
+
+def read_report(rows: RowSequence, *, errors: tuple[StageError, ...] = ()) -> Report:
+    lines = [text for text, _ in rows.text_lines]
+    detection = detect_format(lines)
+    if detection.format is None:
+        report = error_report(rows.source, detection.reason, "table_recon", year=detection.year,
+                              agency=detection.agency)
+        return Report(**{**report.__dict__, "errors": errors + report.errors})
+    fmt = detection.format
+    readings, warnings, ambiguities, extra, seen = reconstruct(rows, fmt)
+    if not seen and all(r.state is FieldState.MISSING for r in readings.values()):
+        message = "no statutory tables found in the report"
+        return Report(rows.source, fmt.name, detection.agency, detection.year, Status.ERROR,
+                      warnings=(message,), errors=errors + (StageError("table_recon", message),))
+    values = {key: r.rule_value for key, r in readings.items()}
+    checks = evaluate_all(build_rules(fmt), values)
+    ties = find_ties(rows.text_lines, values)
+    for tie in ties:
+        if tie.ok is False:
+            warnings.append(f"the text says {tie.phrase} {tie.narrative}件 ({tie.origin.describe()}) but the "
+                            f"table gives {tie.table}: “{tie.sentence}”")
+    for note in rows.notes:
+        warnings.append(note)
+    return Report(rows.source, fmt.name, detection.agency, detection.year, status_of(readings, checks),
+                  readings, checks, tuple(warnings), tuple(ambiguities), ties, tuple(extra), errors)

@@ -1,0 +1,131 @@
+"""The result of reading one report: fields with provenance, checks, status, warnings, errors.
+
+`Report.as_dict()` is the output contract of SPEC §5; the extra top-level names (`cells`,
+`ambiguities`, `ties`, `extra_rows`, `errors`) carry per-field detail and never change the meaning
+of the contract's names.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ocr.errors import ExitCode
+from ocr.origin import Origin
+from table_recon.narrative import Tie
+from table_recon.rules import Check, Number
+
+
+class Status(str, enum.Enum):
+    VERIFIED = "verified"
+    FAILED_CHECKS = "failed_checks"
+    INCOMPLETE = "incomplete"
+    ERROR = "error"
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return {Status.VERIFIED: ExitCode.VERIFIED, Status.ERROR: ExitCode.BAD_INPUT}.get(
+            self, ExitCode.NOT_VERIFIED)
+
+
+class FieldState(str, enum.Enum):
+    READ = "read"  # a number printed in the cell
+    EMPTY = "empty"  # the cell is printed empty ("", "/", "—", "无"): null, counts as 0 in rules
+    DERIVED = "derived"  # implied by other cells (a collapsed row summing to 0)
+    AMBIGUOUS = "ambiguous"  # several placements satisfy the rules equally
+    MISSING = "missing"  # not found or unreadable
+
+
+@dataclass(frozen=True)
+class FieldReading:
+    value: Number | None
+    state: FieldState
+    origin: Origin | None = None
+    note: str | None = None
+
+    @property
+    def rule_value(self) -> Number | None:
+        if self.state is FieldState.EMPTY:
+            return 0
+        return self.value if self.state in (FieldState.READ, FieldState.DERIVED) else None
+
+    def as_dict(self) -> dict:
+        out: dict = {"value": json_number(self.value), "state": self.state.value}
+        if self.origin is not None:
+            out.update(self.origin.as_dict())
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@dataclass(frozen=True)
+class StageError:
+    stage: str  # "ocr", "layout", "table_recon"
+    message: str
+    page: int | None = None
+
+    def as_dict(self) -> dict:
+        return {"stage": self.stage, "message": self.message, **({"page": self.page} if self.page else {})}
+
+
+@dataclass(frozen=True)
+class Report:
+    source: str
+    format: str | None
+    agency: str | None
+    year: int | None
+    status: Status
+    readings: dict[str, FieldReading] = field(default_factory=dict)
+    checks: tuple[Check, ...] = ()
+    warnings: tuple[str, ...] = ()
+    ambiguities: tuple[dict, ...] = ()
+    ties: tuple[Tie, ...] = ()
+    extra_rows: tuple[dict, ...] = ()
+    errors: tuple[StageError, ...] = ()
+
+    @property
+    def fields(self) -> dict[str, int | float | None]:
+        return {key: json_number(r.value) if r.state in (FieldState.READ, FieldState.DERIVED) else None
+                for key, r in self.readings.items()}
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return self.status.exit_code
+
+    def as_dict(self) -> dict:
+        return {
+            "source": self.source,
+            "format": self.format,
+            "agency": self.agency,
+            "year": self.year,
+            "status": self.status.value,
+            "fields": self.fields,
+            "checks": [check.as_dict() for check in self.checks],
+            "warnings": list(self.warnings),
+            "cells": {key: r.as_dict() for key, r in self.readings.items()},
+            "ambiguities": list(self.ambiguities),
+            "ties": [tie.as_dict() for tie in self.ties],
+            "extra_rows": list(self.extra_rows),
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+def json_number(value: Number | None) -> int | float | None:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def status_of(readings: dict[str, FieldReading], checks: tuple[Check, ...]) -> Status:
+    if any(check.ok is False for check in checks):
+        return Status.FAILED_CHECKS
+    if any(r.state in (FieldState.MISSING, FieldState.AMBIGUOUS) for r in readings.values()):
+        return Status.INCOMPLETE
+    return Status.VERIFIED
+
+
+def error_report(source: str, message: str, stage: str, *, year: int | None = None,
+                 agency: str | None = None) -> Report:
+    return Report(source=source, format=None, agency=agency, year=year, status=Status.ERROR,
+                  warnings=(message,), errors=(StageError(stage, message),))

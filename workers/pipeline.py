@@ -1,0 +1,60 @@
+"""One file in, one `Report` out: the single code path every way of running the service shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from layout.flat_rows import rows_from_text
+from ocr.errors import DisclosureError, InputError, UnsupportedInput
+from ocr.text_file import read_text_document
+from table_recon.recon import read_report
+from table_recon.report import Report, error_report
+
+_PDF_MAGIC = b"%PDF"
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")
+_OFFICE_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
+@dataclass(frozen=True)
+class InspectOptions:
+    """Everything a run may vary; passed explicitly so a Ray worker and a test see the same thing."""
+
+    max_pages: int = 400
+    debug_dir: Path | None = None
+
+
+def sniff_kind(path: Path) -> str:
+    """"text", "pdf" or "image", from the file's first bytes rather than its name."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except FileNotFoundError:
+        raise InputError(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} is a folder, not a file") from None
+    except PermissionError:
+        raise InputError(f"permission denied reading {path}") from None
+    if head.startswith(_PDF_MAGIC):
+        return "pdf"
+    if head.startswith(_IMAGE_MAGIC):
+        return "image"
+    if head.startswith(_OFFICE_MAGIC):
+        raise UnsupportedInput(f"{path.name} is a Word/Excel file; save it as PDF or text first")
+    return "text"
+
+
+def inspect_file(path: Path, options: InspectOptions = InspectOptions()) -> Report:
+    """Read one report; raise `DisclosureError` when the file cannot be processed at all."""
+    kind = sniff_kind(path)
+    if kind == "text":
+        return read_report(rows_from_text(read_text_document(path)))
+    raise UnsupportedInput(f"{path.name}: {kind} input is not supported yet")
+
+
+def inspect_or_error(path: Path, options: InspectOptions = InspectOptions()) -> Report:
+    """Like `inspect_file`, but an unprocessable file becomes a report with status "error"."""
+    try:
+        return inspect_file(path, options)
+    except DisclosureError as err:
+        return error_report(path.name, str(err), "input")
