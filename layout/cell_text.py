@@ -62,7 +62,10 @@ def is_value_text(raw: str) -> bool:
     return parse_cell(raw).kind is not CellKind.TEXT
 
 
-def is_digit_run(raw: str) -> bool:
-    """A bare run of digits, the only shape that may be several cells joined without separators."""
+_JOINED_RE = re.compile(r"^[+\-]?\d[\d.+\-]*\d$")
+
+
+def may_be_joined_cells(raw: str) -> bool:
+    """Digits with signs or a decimal point between them: several cells copied without separators."""
     text = normalize_text(raw)
-    return text.isdigit() and text.isascii()
+    return bool(_JOINED_RE.match(text)) and text.count(".") <= 1 and text.isascii()

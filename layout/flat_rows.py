@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from layout.cell_text import is_value_text, normalize_text
+from layout.cell_text import is_value_text, may_be_joined_cells, normalize_text
 from layout.rows import Cell, LabeledRow, RowSequence
 from ocr.origin import Origin
 from ocr.text_file import TextDocument, TextLine
@@ -21,7 +21,7 @@ _PAGE_NUMBER_RE = re.compile(
     r"^(?:[-—–~]+\d{1,3}[-—–~]+|第\d{1,3}页(?:共\d{1,3}页)?|\d{1,3}/\d{1,3}|-?\d{1,3}-|[（(]\d{1,3}[)）]页?)$"
 )
 _TRAILING_VALUES_RE = re.compile(
-    r"^(?P<label>.*?[^\d\s.,+\-/—])(?P<gap>\s*)(?P<values>[+\-]?\d[\d,.]*(?:万元|元)?(?:\s+\S+)*)\s*$"
+    r"^(?P<label>.*?[^\d\s.,+\-/—])(?P<gap>\s*)(?P<values>[+\-]?\d[\d,.+\-]*(?:万元|元)?(?:\s+\S+)*)\s*$"
 )
 
 
@@ -38,7 +38,7 @@ def _repeated_headers(lines: tuple[TextLine, ...]) -> frozenset[str]:
 def _split_line(text: str) -> tuple[str, list[tuple[str, bool]]]:
     """Split a line into its label and trailing value tokens; a token is (text, glued)."""
     stripped = text.strip()
-    if is_value_text(stripped):
+    if is_value_text(stripped) or may_be_joined_cells(stripped):
         return "", [(stripped, False)]
     parts = stripped.split()
     if len(parts) > 1 and all(is_value_text(p) for p in parts):
@@ -46,8 +46,8 @@ def _split_line(text: str) -> tuple[str, list[tuple[str, bool]]]:
     match = _TRAILING_VALUES_RE.match(stripped)
     if match:
         tokens = match["values"].split()
-        if all(is_value_text(t) for t in tokens):
-            glued = not match["gap"] and len(tokens) == 1
+        glued = not match["gap"] and len(tokens) == 1
+        if all(is_value_text(t) for t in tokens) or (glued and may_be_joined_cells(tokens[0])):
             return match["label"], [(t, glued) for t in tokens]
     # a label followed by space-separated empty markers: "规章 / / /"
     if len(parts) > 1:

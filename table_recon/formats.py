@@ -20,6 +20,7 @@ class RowSpec:
     patterns: tuple[str, ...]
     columns: tuple[str, ...]
     outcome: bool = False  # part of 三、本年度办理结果, summed by apply.outcome_sum
+    groups: tuple[str, ...] = ()  # headings printed over this row (merged label cells), outermost first
     # a variant row printing the sum of other rows (a collapsed group), not a key of its own
     collapses: tuple[str, ...] = ()
 
@@ -29,7 +30,6 @@ class TableSpec:
     name: str  # "active", "apply", "appeal": the first part of every key
     heading: str  # pattern of the section heading that opens the table
     rows: tuple[RowSpec, ...]
-    nonnegative: bool = True  # counts; table 二 has signed deltas
 
     def row_keys(self) -> tuple[str, ...]:
         return tuple(row.key for row in self.rows if not row.collapses)
@@ -44,6 +44,10 @@ class FormatSpec:
     years: tuple[int, int]  # first and last report year printed in this format
     markers: tuple[str, ...]  # labels found only in this format
     tables: tuple[TableSpec, ...] = field(repr=False)
+    column_labels: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # (col key, printed header)
+
+    def column_label(self, col: str) -> str:
+        return dict(self.column_labels + _COMMON_COLUMN_LABELS)[col]
 
     def keys(self) -> tuple[str, ...]:
         return tuple(key for table in self.tables for row in table.rows if not row.collapses
@@ -61,6 +65,15 @@ APPLY_COLUMNS = ("natural", "business", "research", "ngo", "legal", "other", "to
 APPEAL_GROUPS = ("review", "litigation_direct", "litigation_after_review")
 APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
 
+RESULT_GROUP = "三、本年度办理结果"
+APPLY_GROUPS = {"denied": "（三）不予公开", "unavailable": "（四）无法提供", "rejected": "（五）不予处理",
+                "other_handling": "（六）其他处理"}
+_COMMON_COLUMN_LABELS = (
+    ("natural", "自然人"), ("business", "商业企业"), ("research", "科研机构"), ("ngo", "社会公益组织"),
+    ("legal", "法律服务机构"), ("other", "其他"), ("total", "总计"),
+    ("upheld", "结果维持"), ("corrected", "结果纠正"), ("pending", "尚未审结"),
+)
+
 ACTIVE_HEADING = r"主动公开政府信息情况"
 APPLY_HEADING = r"收到和处理政府信息公开申请情况"
 APPEAL_HEADING = r"政府信息公开行政复议.?行政诉讼情况"
@@ -68,7 +81,9 @@ APPEAL_HEADING = r"政府信息公开行政复议.?行政诉讼情况"
 
 def _apply_rows(other_handling: tuple[RowSpec, ...]) -> tuple[RowSpec, ...]:
     def row(key: str, label: str, *patterns: str, outcome: bool = True) -> RowSpec:
-        return RowSpec(key, label, patterns, APPLY_COLUMNS, outcome=outcome)
+        group = key.split(".")[0]
+        groups = (RESULT_GROUP, *((APPLY_GROUPS[group],) if group in APPLY_GROUPS else ())) if outcome else ()
+        return RowSpec(key, label, patterns, APPLY_COLUMNS, outcome=outcome, groups=groups)
 
     return (
         row("received", "一、本年新收政府信息公开申请数量", r"本年新收", r"新收政府信息公开申请", outcome=False),
@@ -100,18 +115,21 @@ def _apply_rows(other_handling: tuple[RowSpec, ...]) -> tuple[RowSpec, ...]:
 
 
 _OTHER_HANDLING_2019 = (
-    RowSpec("other_handling", "（六）其他处理", (r"其他处理$",), APPLY_COLUMNS, outcome=True),
+    RowSpec("other_handling", "（六）其他处理", (r"其他处理$",), APPLY_COLUMNS, outcome=True,
+            groups=(RESULT_GROUP,)),
 )
+_OH_GROUPS = (RESULT_GROUP, "（六）其他处理")
 _OTHER_HANDLING_2021_KEYS = ("other_handling.no_correction", "other_handling.no_fee", "other_handling.other")
 _OTHER_HANDLING_2021 = (
     RowSpec("other_handling.no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-            (r"逾期不补正", r"不补正"), APPLY_COLUMNS, outcome=True),
+            (r"逾期不补正", r"不补正"), APPLY_COLUMNS, outcome=True, groups=_OH_GROUPS),
     RowSpec("other_handling.no_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-            (r"缴纳费用", r"收费通知"), APPLY_COLUMNS, outcome=True),
-    RowSpec("other_handling.other", "3.其他", (r"(?:^|\d\.|\))其他$",), APPLY_COLUMNS, outcome=True),
+            (r"缴纳费用", r"收费通知"), APPLY_COLUMNS, outcome=True, groups=_OH_GROUPS),
+    RowSpec("other_handling.other", "3.其他", (r"\d\.其他$",), APPLY_COLUMNS, outcome=True,
+            groups=_OH_GROUPS),
     # Some templates print （六）其他处理 as one row: its cells are the sum of the three above.
     RowSpec("other_handling", "（六）其他处理", (r"其他处理$",), APPLY_COLUMNS, outcome=True,
-            collapses=_OTHER_HANDLING_2021_KEYS),
+            collapses=_OTHER_HANDLING_2021_KEYS, groups=(RESULT_GROUP,)),
 )
 
 _APPEAL = TableSpec(
@@ -121,8 +139,8 @@ _APPEAL = TableSpec(
 )
 
 
-def _active_row(key: str, label: str, patterns: tuple[str, ...], columns: tuple[str, ...]) -> RowSpec:
-    return RowSpec(key, label, patterns, columns)
+def _active_row(block: str, key: str, label: str, patterns: tuple[str, ...], columns: tuple[str, ...]) -> RowSpec:
+    return RowSpec(key, label, patterns, columns, groups=(f"第二十条第（{block}）项",))
 
 
 _RULES_PATTERNS = (r"规章",)
@@ -135,18 +153,21 @@ FORMAT_2019 = FormatSpec(
     markers=("本年新制作数量", "对外公开总数量", "上一年项目数量", "第二十条第(九)项", "采购总金额", "政府集中采购"),
     tables=(
         TableSpec("active", ACTIVE_HEADING, (
-            _active_row("rules", "规章", _RULES_PATTERNS, ("made", "published", "total")),
-            _active_row("normative", "规范性文件", _NORMATIVE_PATTERNS, ("made", "published", "total")),
-            _active_row("license", "行政许可", (r"行政许可",), _FIVE_SIX),
-            _active_row("service", "其他对外管理服务事项", (r"对外管理服务",), _FIVE_SIX),
-            _active_row("penalty", "行政处罚", (r"行政处罚",), _FIVE_SIX),
-            _active_row("coercion", "行政强制", (r"行政强制",), _FIVE_SIX),
-            _active_row("fee", "行政事业性收费", (r"事业性收费",), ("prev", "delta")),
-            _active_row("procurement", "政府集中采购", (r"集中采购",), ("items", "amount")),
-        ), nonnegative=False),
+            _active_row("一", "rules", "规章", _RULES_PATTERNS, ("made", "published", "total")),
+            _active_row("一", "normative", "规范性文件", _NORMATIVE_PATTERNS, ("made", "published", "total")),
+            _active_row("五", "license", "行政许可", (r"行政许可",), _FIVE_SIX),
+            _active_row("五", "service", "其他对外管理服务事项", (r"对外管理服务",), _FIVE_SIX),
+            _active_row("六", "penalty", "行政处罚", (r"行政处罚",), _FIVE_SIX),
+            _active_row("六", "coercion", "行政强制", (r"行政强制",), _FIVE_SIX),
+            _active_row("八", "fee", "行政事业性收费", (r"事业性收费",), ("prev", "delta")),
+            _active_row("九", "procurement", "政府集中采购", (r"集中采购",), ("items", "amount")),
+        )),
         TableSpec("apply", APPLY_HEADING, _apply_rows(_OTHER_HANDLING_2019)),
         _APPEAL,
     ),
+    column_labels=(("made", "本年新制作数量"), ("published", "本年新公开数量"), ("total", "对外公开总数量"),
+                   ("prev", "上一年项目数量"), ("delta", "本年增/减"), ("decisions", "处理决定数量"),
+                   ("items", "采购项目数量"), ("amount", "采购总金额")),
 )
 
 FORMAT_2021 = FormatSpec(
@@ -155,16 +176,18 @@ FORMAT_2021 = FormatSpec(
     markers=("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "逾期不补正"),
     tables=(
         TableSpec("active", ACTIVE_HEADING, (
-            _active_row("rules", "规章", _RULES_PATTERNS, ("issued", "repealed", "in_force")),
-            _active_row("normative", "行政规范性文件", _NORMATIVE_PATTERNS, ("issued", "repealed", "in_force")),
-            _active_row("license", "行政许可", (r"行政许可",), ("decisions",)),
-            _active_row("penalty", "行政处罚", (r"行政处罚",), ("decisions",)),
-            _active_row("coercion", "行政强制", (r"行政强制",), ("decisions",)),
-            _active_row("fee", "行政事业性收费", (r"事业性收费",), ("amount",)),
-        ), nonnegative=False),
+            _active_row("一", "rules", "规章", _RULES_PATTERNS, ("issued", "repealed", "in_force")),
+            _active_row("一", "normative", "行政规范性文件", _NORMATIVE_PATTERNS, ("issued", "repealed", "in_force")),
+            _active_row("五", "license", "行政许可", (r"行政许可",), ("decisions",)),
+            _active_row("六", "penalty", "行政处罚", (r"行政处罚",), ("decisions",)),
+            _active_row("六", "coercion", "行政强制", (r"行政强制",), ("decisions",)),
+            _active_row("八", "fee", "行政事业性收费", (r"事业性收费",), ("amount",)),
+        )),
         TableSpec("apply", APPLY_HEADING, _apply_rows(_OTHER_HANDLING_2021)),
         _APPEAL,
     ),
+    column_labels=(("issued", "本年制发件数"), ("repealed", "本年废止件数"), ("in_force", "现行有效件数"),
+                   ("decisions", "本年处理决定数量"), ("amount", "本年收费金额（单位：万元）")),
 )
 
 FORMATS: dict[str, FormatSpec] = {spec.name: spec for spec in (FORMAT_2019, FORMAT_2021)}

@@ -7,26 +7,40 @@ from layout.rows import RowSequence
 from table_recon.detect import detect_format
 from table_recon.formats import FormatSpec, field_key
 from table_recon.narrative import find_ties
-from table_recon.placement import Piece, Unit, row_candidates, solve
-from table_recon.report import FieldReading, FieldState, Report, Status, StageError, error_report, status_of
+from table_recon.placement import Piece, TooManyCandidates, Unit, row_candidates, solve
+from table_recon.report import (FieldReading, FieldState, Report, StageError, Status, error_report, json_number,
+                                status_of)
 from table_recon.row_match import MatchedRow, match_rows
 from table_recon.rules import build_rules, evaluate_all
 
 _TABLE_NAMES = {"active": "二 (主动公开)", "apply": "三 (依申请公开)", "appeal": "四 (复议诉讼)"}
 
 
-def _unit_for(match: MatchedRow, rules) -> Unit:
+def _unit_for(match: MatchedRow, rules, warnings: list[str]) -> Unit:
+    """The candidate readings of a matched row, narrowed by the rules within the row.
+
+    Tried in turn: the cells as printed, a single run as joined cells, stray numbers dropped; and
+    last, with the row's rules ignored, so that a row whose own total is off stays a finding (one
+    reading) or an ambiguity (several), never a mended row."""
     keys = match.table.field_keys(match.spec)
-    columns = len(keys)
     cells = match.row.cells
-    candidates = row_candidates(cells, columns)
     local = [r for r in rules if set(r.keys) <= set(keys)]
-    if local and len(candidates) > 1 or (not candidates):
-        passing = tuple(c for c in candidates if _holds(local, keys, c))
-        if not passing:
-            wider = row_candidates(cells, columns, liberal=True)
-            passing = tuple(c for c in wider if _holds(local, keys, c))
-        candidates = passing or candidates
+    attempts = [(local, {}), (local, {"joined": True}), (local, {"liberal": True}), ((), {})]
+    candidates: tuple = ()
+    for used, options in attempts if local else attempts[-1:]:
+        try:
+            produced = row_candidates(cells, keys, used, **options)
+        except TooManyCandidates as many:
+            return Unit(keys, many.candidates, truncated=True)
+        candidates = tuple(c for c in produced if _holds(used, keys, c))
+        if candidates:
+            break
+    if local and not used and len(candidates) > 1:
+        warnings.append(f"no placement of the cells of {match.spec.label} satisfies its own row total; "
+                        f"the row is left ambiguous")
+    if not candidates:  # nothing fits the columns: every key of the row is unread
+        origin = cells[0].origin if cells else None
+        candidates = (tuple(Piece(None, origin, "unreadable") for _ in keys),)
     return Unit(keys, candidates)
 
 
@@ -51,7 +65,7 @@ def reconstruct(rows: RowSequence, fmt: FormatSpec) -> tuple[dict[str, FieldRead
     rules = build_rules(fmt)
     matches = match_rows(rows.rows, fmt)
     warnings = list(matches.warnings)
-    units = [_unit_for(m, rules) for m in matches.matched]
+    units = [_unit_for(m, rules, warnings) for m in matches.matched]
     placement = solve(units, rules)
 
     readings: dict[str, FieldReading] = {}
@@ -61,7 +75,7 @@ def reconstruct(rows: RowSequence, fmt: FormatSpec) -> tuple[dict[str, FieldRead
     for key, pieces in placement.ambiguous.items():
         readings[key] = FieldReading(None, FieldState.AMBIGUOUS, None,
                                      "several placements of the flattened cells satisfy the rules")
-        ambiguities.append({"field": key, "candidates": [None if p.value is None else int(p.value) for p in pieces]})
+        ambiguities.append({"field": key, "candidates": [json_number(p.value) for p in pieces]})
     if placement.exhausted:
         warnings.append("the placement search hit its limit; some ambiguity may be unreported")
 

@@ -8,9 +8,11 @@ warning. Other unmatched value rows are kept aside as extra rows, never shifted 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from layout.rows import LabeledRow
+from ocr.origin import Origin
 from table_recon.formats import FormatSpec, RowSpec, TableSpec
 from table_recon.labels import is_end_of_tables, is_heading, match_row
 
@@ -32,30 +34,41 @@ class RowMatches:
     warnings: tuple[str, ...]
 
 
-def _sections(rows: tuple[LabeledRow, ...], fmt: FormatSpec):
-    """Yield (table or None, label after any heading, row) following the section headings."""
+@dataclass(frozen=True)
+class _Segment:
+    table: TableSpec
+    lines: tuple[str, ...]
+    origins: tuple[Origin, ...]
+    row: LabeledRow | None  # None: label lines with no cells of their own, before a heading
+
+
+def _segments(rows: tuple[LabeledRow, ...], fmt: FormatSpec) -> Iterator[_Segment]:
+    """Cut the rows at section headings; label lines before a heading stay with the old table."""
     table: TableSpec | None = None
     for row in rows:
         start = 0
         for i, line in enumerate(row.label_lines):
-            if is_end_of_tables(line):
-                table, start = None, i + 1
-            for spec in fmt.tables:
-                if is_heading(line, spec.heading):
-                    table, start = spec, i + 1
-        yield table, "".join(row.label_lines[start:]), row
+            new = next((spec for spec in fmt.tables if is_heading(line, spec.heading)), None)
+            if new is None and not is_end_of_tables(line):
+                continue
+            if table is not None and i > start:
+                yield _Segment(table, row.label_lines[start:i], row.label_origins[start:i], None)
+            table, start = new, i + 1
+        if table is not None:
+            yield _Segment(table, row.label_lines[start:], row.label_origins[start:], row)
 
 
 def match_rows(rows: tuple[LabeledRow, ...], fmt: FormatSpec) -> RowMatches:
     per_table: dict[str, list[tuple[RowSpec | None, str, LabeledRow, str]]] = {}
     seen: set[str] = set()
-    for table, label, row in _sections(rows, fmt):
-        if table is None:
-            continue
-        seen.add(table.name)
-        if not row.cells:
-            continue
-        per_table.setdefault(table.name, []).append((match_row(label, table), label, row, "label"))
+    for segment in _segments(rows, fmt):
+        seen.add(segment.table.name)
+        entries = per_table.setdefault(segment.table.name, [])
+        has_cells = segment.row is not None and segment.row.cells
+        final = match_row("".join(segment.lines), segment.table) if has_cells else None
+        entries.extend(_label_only_rows(segment, final, entries))
+        if has_cells:
+            entries.append((final, "".join(segment.lines), segment.row, "label"))
 
     matched: list[MatchedRow] = []
     extra: list[tuple[str, LabeledRow]] = []
@@ -75,6 +88,32 @@ def match_rows(rows: tuple[LabeledRow, ...], fmt: FormatSpec) -> RowMatches:
             taken.add(spec.key)
             matched.append(MatchedRow(table, spec, row, label, how))
     return RowMatches(tuple(matched), tuple(extra), frozenset(seen), tuple(warnings))
+
+
+def _label_only_rows(segment: _Segment, final: RowSpec | None, entries: list) -> list:
+    """Rows whose cells were all blank and dropped: their label runs straight into the next label.
+
+    A label line before the row's own label that names a template row in order (after the last
+    row taken, before this one) is such a row, with no cells.
+    """
+    table = segment.table
+    order = {spec.key: i for i, spec in enumerate(table.rows) if not spec.collapses}
+    if final is not None and final.key not in order:
+        return []
+    ceiling = order[final.key] if final is not None else max(order.values()) + 1
+    floor = max((order.get(e[0].key, -1) for e in entries if e[0] is not None), default=-1)
+    lines = segment.lines[:-1] if final is not None else segment.lines
+    found = []
+    for line, origin in zip(lines, segment.origins):
+        spec = match_row(line, table)
+        if spec is None or spec.key not in order or (final is not None and spec.key == final.key):
+            continue
+        if not any(spec.patterns):  # a catch-all row (table 四) needs numbers to be recognised
+            continue
+        if floor < order[spec.key] < ceiling:
+            floor = order[spec.key]
+            found.append((spec, line, LabeledRow((line,), (origin,), (), exact=False), "label"))
+    return found
 
 
 def _place_by_position(table, entries, warnings):

@@ -21,7 +21,6 @@ class Rule:
     lhs: tuple[str, ...]
     rhs: tuple[str, ...]
     official: bool = False  # printed in the table itself, not derived
-    nonnegative: bool = True
 
     @property
     def keys(self) -> tuple[str, ...]:

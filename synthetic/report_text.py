@@ -1,0 +1,93 @@
+"""The printed content of a synthetic report, independent of how it is laid out.
+
+`report_blocks` yields the title, narrative paragraphs and the three tables as header rows and
+value rows; the flattened-text, PDF and scan renderers all start from it.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from synthetic.values import Truth, Value
+from table_recon.formats import APPEAL_COLUMNS, APPEAL_GROUPS, APPLY_COLUMNS, field_key
+
+
+@dataclass(frozen=True)
+class PrintedRow:
+    groups: tuple[str, ...]  # group headings over this row (merged cells in a grid)
+    label: str
+    values: tuple[Value, ...]
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PrintedTable:
+    name: str
+    heading: str
+    header: tuple[str, ...]  # column headers, left to right, after the label column
+    rows: tuple[PrintedRow, ...]
+
+
+def narrative(truth: Truth, *, tie_error: bool = False) -> str:
+    v = {k: (0 if val is None else val) for k, val in truth.values.items()}
+    received = v["apply.received.total"] + (3 if tie_error else 0)
+    litigation = v["appeal.litigation_direct.total"] + v["appeal.litigation_after_review.total"]
+    return (f"{truth.year}年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，全年共受理政府信息公开申请"
+            f"{received}件，已办结{v['apply.total.total']}件，结转下年度办理{v['apply.carried_over.total']}件；"
+            f"因政府信息公开引起的行政复议{v['appeal.review.total']}件、行政诉讼{litigation}件。")
+
+
+def title_lines(truth: Truth) -> tuple[str, str]:
+    return f"{truth.agency}{truth.year}年", "政府信息公开工作年度报告"
+
+
+def printed_tables(truth: Truth, *, extra_row: bool = False, annotate: bool = False) -> tuple[PrintedTable, ...]:
+    fmt = truth.format
+    active_rows = []
+    for row in fmt.table("active").rows:
+        keys = tuple(field_key("active", row.key, c) for c in row.columns)
+        label = row.label + ("（设区的市级以上政府提供）" if annotate and row.key == "rules" else "")
+        active_rows.append(PrintedRow(row.groups, label, tuple(truth.values[k] for k in keys), keys))
+        if extra_row and row.key == "normative":
+            active_rows.append(PrintedRow(row.groups, "其他主动公开文件", (7, 0, 7)[: len(row.columns)], ()))
+    apply_rows = []
+    for row in fmt.table("apply").rows:
+        if row.collapses:
+            continue
+        keys = tuple(field_key("apply", row.key, c) for c in APPLY_COLUMNS)
+        apply_rows.append(PrintedRow(row.groups, row.label, tuple(truth.values[k] for k in keys), keys))
+    appeal_keys = tuple(field_key("appeal", "", f"{g}.{c}") for g in APPEAL_GROUPS for c in APPEAL_COLUMNS)
+    return (
+        PrintedTable("active", "二、主动公开政府信息情况", ("信息内容",), tuple(active_rows)),
+        PrintedTable("apply", "三、收到和处理政府信息公开申请情况",
+                     tuple(fmt.column_label(c) for c in APPLY_COLUMNS), tuple(apply_rows)),
+        PrintedTable("appeal", "四、政府信息公开行政复议、行政诉讼情况",
+                     ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉"),
+                     (PrintedRow((), "", tuple(truth.values[k] for k in appeal_keys), appeal_keys),)),
+    )
+
+
+def active_block_headers(truth: Truth, columns: tuple[str, ...]) -> tuple[str, ...]:
+    return ("信息内容", *(truth.format.column_label(c) for c in columns))
+
+
+FULLWIDTH = str.maketrans("0123456789+-.,", "０１２３４５６７８９＋－．，")
+
+
+def format_number(value: Value, rng: random.Random, *, thousands: bool, fullwidth: bool, stray: bool,
+                  empty: str) -> str:
+    if value is None:
+        return empty
+    if isinstance(value, Decimal):
+        text = f"{value:,.2f}" if thousands else f"{value:.2f}"
+    else:
+        text = f"{value:,}" if thousands and abs(value) >= 1000 else str(value)
+        if isinstance(value, int) and value > 0 and rng.random() < 0.05:
+            text = f"+{text}" if False else text
+    if fullwidth:
+        text = text.translate(FULLWIDTH)
+    if stray:
+        text = rng.choice(["", " ", "　", "  "]) + text + rng.choice(["", " ", ""])
+    return text
