@@ -8,6 +8,7 @@ thousands separators, signed deltas, decimals, a unit in the cell ("251000元"),
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ _NUMBER_RE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize_text(raw: str) -> str:
     """NFKC (full-width digits, brackets and spaces become ASCII) and every kind of space removed."""
     text = unicodedata.normalize("NFKC", raw)
@@ -41,7 +43,11 @@ def normalize_text(raw: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_cell(raw: str) -> CellValue:
+    """Spaces around a number are noise; spaces inside separate several numbers (not one cell)."""
+    if any(ch.isspace() for ch in raw.strip()) and normalize_text(raw) not in EMPTY_MARKERS:
+        return CellValue(CellKind.TEXT)
     text = normalize_text(raw)
     if text in EMPTY_MARKERS:
         return CellValue(CellKind.EMPTY)
@@ -65,7 +71,10 @@ def is_value_text(raw: str) -> bool:
 _JOINED_RE = re.compile(r"^[+\-]?\d[\d.+\-]*\d$")
 
 
+@functools.lru_cache(maxsize=65536)
 def may_be_joined_cells(raw: str) -> bool:
     """Digits with signs or a decimal point between them: several cells copied without separators."""
+    if any(ch.isspace() for ch in raw.strip()):
+        return False
     text = normalize_text(raw)
     return bool(_JOINED_RE.match(text)) and text.count(".") <= 1 and text.isascii()

@@ -20,9 +20,8 @@ from ocr.text_file import TextDocument, TextLine
 _PAGE_NUMBER_RE = re.compile(
     r"^(?:[-—–~]+\d{1,3}[-—–~]+|第\d{1,3}页(?:共\d{1,3}页)?|\d{1,3}/\d{1,3}|-?\d{1,3}-|[（(]\d{1,3}[)）]页?)$"
 )
-_TRAILING_VALUES_RE = re.compile(
-    r"^(?P<label>.*?[^\d\s.,+\-/—])(?P<gap>\s*)(?P<values>[+\-]?\d[\d,.+\-]*(?:万元|元)?(?:\s+\S+)*)\s*$"
-)
+# digits printed against the end of a label with no separator: a web table copied as one run
+_GLUED_VALUES_RE = re.compile(r"^(?P<label>.*[^\d\s.,+\-])(?P<values>[+\-]?\d[\d,.+\-]*(?:万元|元)?)$")
 
 
 def is_page_furniture(text: str) -> bool:
@@ -41,21 +40,16 @@ def _split_line(text: str) -> tuple[str, list[tuple[str, bool]]]:
     if is_value_text(stripped) or may_be_joined_cells(stripped):
         return "", [(stripped, False)]
     parts = stripped.split()
-    if len(parts) > 1 and all(is_value_text(p) for p in parts):
-        return "", [(p, False) for p in parts]
-    match = _TRAILING_VALUES_RE.match(stripped)
-    if match:
-        tokens = match["values"].split()
-        glued = not match["gap"] and len(tokens) == 1
-        if all(is_value_text(t) for t in tokens) or (glued and may_be_joined_cells(tokens[0])):
-            return match["label"], [(t, glued) for t in tokens]
-    # a label followed by space-separated empty markers: "规章 / / /"
-    if len(parts) > 1:
-        tail = []
-        while len(parts) > 1 and is_value_text(parts[-1]):
-            tail.insert(0, parts.pop())
-        if tail:
-            return " ".join(parts), [(t, False) for t in tail]
+    tail: list[str] = []
+    while parts and is_value_text(parts[-1]):
+        tail.insert(0, parts.pop())
+    if not parts:
+        return "", [(t, False) for t in tail]
+    if tail:
+        return " ".join(parts), [(t, False) for t in tail]
+    match = _GLUED_VALUES_RE.match(stripped)
+    if match and (is_value_text(match["values"]) or may_be_joined_cells(match["values"])):
+        return match["label"], [(match["values"], True)]
     return stripped, []
 
 
@@ -91,7 +85,7 @@ def rows_from_text(doc: TextDocument) -> RowSequence:
             label_lines.append(label)
             label_origins.append(origin)
         for token, glued in tokens:
-            cells.append(Cell(token, Origin(source=doc.source, raw=token, line=line.number), glued))
+            cells.append(Cell(token, Origin(source=doc.source, raw=line.text, line=line.number), glued))
     close_row()
     return RowSequence(source=doc.source, rows=tuple(_trim_blank_tails(r) for r in rows),
                        text_lines=tuple(text_lines))

@@ -10,10 +10,12 @@ several patterns, the match that ends last wins: the text before it is headers a
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+# Specs are module-level constants compared by identity: eq=False keeps hashing them cheap for caches.
+@dataclass(frozen=True, eq=False)
 class RowSpec:
     key: str  # "" for the single unlabelled row of table 四
     label: str  # the label as the statute prints it
@@ -25,7 +27,7 @@ class RowSpec:
     collapses: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TableSpec:
     name: str  # "active", "apply", "appeal": the first part of every key
     heading: str  # pattern of the section heading that opens the table
@@ -35,10 +37,10 @@ class TableSpec:
         return tuple(row.key for row in self.rows if not row.collapses)
 
     def field_keys(self, row: RowSpec) -> tuple[str, ...]:
-        return tuple(field_key(self.name, row.key, col) for col in row.columns)
+        return _field_keys(self.name, row)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FormatSpec:
     name: str
     years: tuple[int, int]  # first and last report year printed in this format
@@ -49,9 +51,13 @@ class FormatSpec:
     def column_label(self, col: str) -> str:
         return dict(self.column_labels + _COMMON_COLUMN_LABELS)[col]
 
-    def keys(self) -> tuple[str, ...]:
+    @functools.cached_property
+    def _keys(self) -> tuple[str, ...]:
         return tuple(key for table in self.tables for row in table.rows if not row.collapses
                      for key in table.field_keys(row))
+
+    def keys(self) -> tuple[str, ...]:
+        return self._keys
 
     def table(self, name: str) -> TableSpec:
         return next(t for t in self.tables if t.name == name)
@@ -59,6 +65,11 @@ class FormatSpec:
 
 def field_key(table: str, row: str, col: str) -> str:
     return ".".join(part for part in (table, row, col) if part)
+
+
+@functools.lru_cache(maxsize=None)
+def _field_keys(table: str, row: RowSpec) -> tuple[str, ...]:
+    return tuple(field_key(table, row.key, col) for col in row.columns)
 
 
 APPLY_COLUMNS = ("natural", "business", "research", "ngo", "legal", "other", "total")

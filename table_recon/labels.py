@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -14,6 +15,7 @@ _ALL_HEADINGS = {
 }
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize_label(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     text = re.sub(r"\s+", "", text)
@@ -21,6 +23,7 @@ def normalize_label(text: str) -> str:
     return _SEPARATORS.sub(".", text)
 
 
+@functools.lru_cache(maxsize=65536)
 def is_heading(line: str, pattern: str) -> bool:
     """A section heading is a short line; the same words inside a paragraph are not one."""
     norm = normalize_label(line)
@@ -31,6 +34,7 @@ def is_end_of_tables(line: str) -> bool:
     return is_heading(line, _ALL_HEADINGS["end"])
 
 
+@functools.lru_cache(maxsize=65536)
 def match_row(label: str, table: TableSpec) -> RowSpec | None:
     """The template row whose pattern matches last in the label (earlier text is headers)."""
     norm = normalize_label(label)

@@ -11,12 +11,12 @@ from table_recon.placement import Piece, TooManyCandidates, Unit, row_candidates
 from table_recon.report import (FieldReading, FieldState, Report, StageError, Status, error_report, json_number,
                                 status_of)
 from table_recon.row_match import MatchedRow, match_rows
-from table_recon.rules import build_rules, evaluate_all
+from table_recon.rules import build_rules, evaluate_all, rules_within
 
 _TABLE_NAMES = {"active": "二 (主动公开)", "apply": "三 (依申请公开)", "appeal": "四 (复议诉讼)"}
 
 
-def _unit_for(match: MatchedRow, rules, warnings: list[str]) -> Unit:
+def _unit_for(match: MatchedRow, fmt: FormatSpec, warnings: list[str]) -> Unit:
     """The candidate readings of a matched row, narrowed by the rules within the row.
 
     Tried in turn: the cells as printed, a single run as joined cells, stray numbers dropped; and
@@ -24,7 +24,7 @@ def _unit_for(match: MatchedRow, rules, warnings: list[str]) -> Unit:
     reading) or an ambiguity (several), never a mended row."""
     keys = match.table.field_keys(match.spec)
     cells = match.row.cells
-    local = [r for r in rules if set(r.keys) <= set(keys)]
+    local = list(rules_within(fmt, keys))
     attempts = [(local, {}), (local, {"joined": True}), (local, {"liberal": True}), ((), {})]
     candidates: tuple = ()
     for used, options in attempts if local else attempts[-1:]:
@@ -65,7 +65,7 @@ def reconstruct(rows: RowSequence, fmt: FormatSpec) -> tuple[dict[str, FieldRead
     rules = build_rules(fmt)
     matches = match_rows(rows.rows, fmt)
     warnings = list(matches.warnings)
-    units = [_unit_for(m, rules, warnings) for m in matches.matched]
+    units = [_unit_for(m, fmt, warnings) for m in matches.matched]
     placement = solve(units, rules)
 
     readings: dict[str, FieldReading] = {}

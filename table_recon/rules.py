@@ -6,6 +6,7 @@ read leaves the rule unevaluated (`ok` None). A failed rule is a finding about t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -45,6 +46,7 @@ def _json_number(value: Number | None) -> int | float | None:
     return value
 
 
+@functools.lru_cache(maxsize=None)
 def build_rules(fmt: FormatSpec) -> tuple[Rule, ...]:
     apply = fmt.table("apply")
     rows = {row.key: row for row in apply.rows if not row.collapses}
@@ -85,3 +87,10 @@ def evaluate(rule: Rule, values: Mapping[str, Number | None]) -> Check:
 
 def evaluate_all(rules: tuple[Rule, ...], values: Mapping[str, Number | None]) -> tuple[Check, ...]:
     return tuple(evaluate(rule, values) for rule in rules)
+
+
+@functools.lru_cache(maxsize=None)
+def rules_within(fmt: FormatSpec, keys: tuple[str, ...]) -> tuple[Rule, ...]:
+    """The rules of a format that involve only these keys (a row's own rules)."""
+    inside = set(keys)
+    return tuple(rule for rule in build_rules(fmt) if inside.issuperset(rule.keys))

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from layout.flat_rows import rows_from_text
+from ocr.text_file import text_document_from_bytes
+from table_recon.recon import read_report
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+SEED = SAMPLES / "zhenhai_hrss_2020.txt"
+
+
+def read_bytes(data: bytes, name: str = "report.txt"):
+    return read_report(rows_from_text(text_document_from_bytes(data, name)))
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")

@@ -1,0 +1,27 @@
+from table_recon.detect import agency_and_year, detect_format
+
+
+def test_format_by_labels_beats_year():
+    assert detect_format(["某局2020年政府信息公开工作年度报告", "本年制发件数", "本年处理决定数量"]).format.name == "2021"
+    assert detect_format(["某局2022年政府信息公开工作年度报告", "本年新制作数量", "上一年项目数量"]).format.name == "2019"
+
+
+def test_format_by_year_when_labels_are_absent():
+    assert detect_format(["某局2020年政府信息公开工作年度报告", "一、总体情况"]).format.name == "2019"
+    assert detect_format(["某局2023年政府信息公开工作年度报告", "一、总体情况"]).format.name == "2021"
+
+
+def test_pre_2019_reports_have_no_format_even_with_familiar_words():
+    detection = detect_format(["某局2015年政府信息公开工作年度报告", "本年新制作数量"])
+    assert detection.format is None and "2015" in detection.reason
+
+
+def test_not_a_report():
+    assert detect_format(["会议通知", "请各单位准时参加。"]).format is None
+
+
+def test_agency_and_year_from_titles():
+    assert agency_and_year("宁波市镇海区人力资源和社会保障局2020年政府信息公开工作年度报告") == (
+        "宁波市镇海区人力资源和社会保障局", 2020)
+    assert agency_and_year("2021年杭州市西湖区教育局政府信息公开工作年度报告") == ("杭州市西湖区教育局", 2021)
+    assert agency_and_year("淮安市关于2023年度政府信息公开工作年度报告") == ("淮安市", 2023)
