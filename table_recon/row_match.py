@@ -8,13 +8,14 @@ warning. Other unmatched value rows are kept aside as extra rows, never shifted 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from layout.rows import LabeledRow
 from ocr.origin import Origin
 from table_recon.formats import FormatSpec, RowSpec, TableSpec
-from table_recon.labels import is_end_of_tables, is_heading, match_row
+from table_recon.labels import is_end_of_tables, is_heading, match_row, normalize_label
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class _Segment:
     lines: tuple[str, ...]
     origins: tuple[Origin, ...]
     row: LabeledRow | None  # None: label lines with no cells of their own, before a heading
+    exact: bool
 
 
 def _segments(rows: tuple[LabeledRow, ...], fmt: FormatSpec) -> Iterator[_Segment]:
@@ -52,10 +54,10 @@ def _segments(rows: tuple[LabeledRow, ...], fmt: FormatSpec) -> Iterator[_Segmen
             if new is None and not is_end_of_tables(line):
                 continue
             if table is not None and i > start:
-                yield _Segment(table, row.label_lines[start:i], row.label_origins[start:i], None)
+                yield _Segment(table, row.label_lines[start:i], row.label_origins[start:i], None, row.exact)
             table, start = new, i + 1
         if table is not None:
-            yield _Segment(table, row.label_lines[start:], row.label_origins[start:], row)
+            yield _Segment(table, row.label_lines[start:], row.label_origins[start:], row, row.exact)
 
 
 def match_rows(rows: tuple[LabeledRow, ...], fmt: FormatSpec) -> RowMatches:
@@ -87,7 +89,17 @@ def match_rows(rows: tuple[LabeledRow, ...], fmt: FormatSpec) -> RowMatches:
                 continue
             taken.add(spec.key)
             matched.append(MatchedRow(table, spec, row, label, how))
+            if how == "label" and spec.key and not _prints_statutory_label(label, spec):
+                warnings.append(f"label {label!r} differs from the statute's {spec.label!r}; "
+                                f"read as {name}.{spec.key}")
     return RowMatches(tuple(matched), tuple(extra), frozenset(seen), tuple(warnings))
+
+
+def _prints_statutory_label(label: str, spec: RowSpec) -> bool:
+    """The statutory wording, less its numbering, appears in the printed label (spacing and
+    bracket styles aside)."""
+    wording = re.sub(r"^(?:\d+\.|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+\.)", "", normalize_label(spec.label))
+    return wording in normalize_label(label)
 
 
 def _label_only_rows(segment: _Segment, final: RowSpec | None, entries: list) -> list:
@@ -98,8 +110,8 @@ def _label_only_rows(segment: _Segment, final: RowSpec | None, entries: list) ->
     """
     table = segment.table
     order = {spec.key: i for i, spec in enumerate(table.rows) if not spec.collapses}
-    if final is not None and final.key not in order:
-        return []
+    if segment.exact or (final is not None and final.key not in order):
+        return []  # a grid keeps blank cells: a label without cells is a heading, not an emptied row
     ceiling = order[final.key] if final is not None else max(order.values()) + 1
     floor = max((order.get(e[0].key, -1) for e in entries if e[0] is not None), default=-1)
     lines = segment.lines[:-1] if final is not None else segment.lines

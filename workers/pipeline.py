@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from layout.flat_rows import rows_from_text
-from ocr.errors import DisclosureError, InputError, UnsupportedInput
+from layout.pdf_rows import rows_from_pdf
+from ocr.errors import DisclosureError, InputError, NeedsOcr, UnsupportedInput
+from ocr.pdf_text import read_pdf
 from ocr.text_file import read_text_document
 from table_recon.recon import read_report
 from table_recon.report import Report, error_report
@@ -49,6 +51,12 @@ def inspect_file(path: Path, options: InspectOptions = InspectOptions()) -> Repo
     kind = sniff_kind(path)
     if kind == "text":
         return read_report(rows_from_text(read_text_document(path)))
+    if kind == "pdf":
+        document = read_pdf(path, max_pages=options.max_pages)
+        if all(page.needs_ocr for page in document.pages):
+            raise NeedsOcr(f"{path.name}: no page has a usable text layer ({document.pages[0].needs_ocr}); "
+                           f"it needs OCR, which this version cannot run yet")
+        return read_report(rows_from_pdf(document))
     raise UnsupportedInput(f"{path.name}: {kind} input is not supported yet")
 
 

@@ -1,0 +1,72 @@
+"""Ruled grids and text lines of PDF pages become `LabeledRow`s in reading order.
+
+In a grid, the value columns are those that hold a number in some row. A row with text in a value
+column is a header row (label only); otherwise its text cells make the label (merged label cells
+print their text once, in their first row) and its value-column cells are exactly the printed
+columns, blanks included.
+"""
+
+from __future__ import annotations
+
+from layout.cell_text import CellKind, parse_cell
+from layout.rows import Cell, LabeledRow, RowSequence
+from ocr.origin import Origin
+from ocr.pdf_text import PdfDocument, PdfPage, RuledGrid
+
+
+def _value_columns(grid: RuledGrid) -> set[int]:
+    return {j for row in grid.rows for j, cell in enumerate(row)
+            if cell.text is not None and parse_cell(cell.text).kind is CellKind.NUMBER}
+
+
+def grid_rows(grid: RuledGrid, page: int) -> list[tuple[float, LabeledRow]]:
+    values = _value_columns(grid)
+    out = []
+    for row in grid.rows:
+        present = [c for c in row if c.origin is not None]
+        if not present:
+            continue
+        top = min(c.origin.box.top for c in present)
+        value_cells = [row[j] for j in sorted(values) if j < len(row)]
+        header = any(c.text is not None and c.text.strip() and parse_cell(c.text).kind is CellKind.TEXT
+                     for c in value_cells)
+        labels = [c for j, c in enumerate(row) if c.text and c.text.strip() and (header or j not in values)]
+        label_lines = tuple(c.text.replace("\n", "") for c in labels)
+        origins = tuple(c.origin for c in labels)
+        if header or all(c.text is None for c in value_cells):
+            cells: tuple[Cell, ...] = ()
+        else:
+            cells = tuple(Cell((c.text or "").replace("\n", ""), c.origin or _blank_origin(present[0].origin))
+                          for c in value_cells)
+        out.append((top, LabeledRow(label_lines, origins, cells, exact=True, page=page)))
+    return out
+
+
+def _blank_origin(near: Origin) -> Origin:
+    return Origin(near.source, "", page=near.page)
+
+
+def page_rows(page: PdfPage) -> list[LabeledRow]:
+    items = [(line.origin.box.top, LabeledRow((line.text,), (line.origin,), (), exact=True, page=page.number))
+             for line in page.lines]
+    for grid in page.grids:
+        items += grid_rows(grid, page.number)
+    items.sort(key=lambda item: item[0])
+    return [row for _, row in items]
+
+
+def rows_from_pdf(doc: PdfDocument) -> RowSequence:
+    rows: list[LabeledRow] = []
+    text_lines = []
+    notes = []
+    for page in doc.pages:
+        if page.needs_ocr:
+            notes.append(f"page {page.number}: {page.needs_ocr}; it needs OCR")
+            continue
+        for row in page_rows(page):
+            rows.append(row)
+            text_lines += [(text, origin) for text, origin in zip(row.label_lines, row.label_origins)]
+            text_lines += [(cell.text, cell.origin) for cell in row.cells]
+    if doc.total_pages > len(doc.pages):
+        notes.append(f"only the first {len(doc.pages)} of {doc.total_pages} pages were read")
+    return RowSequence(doc.source, tuple(rows), tuple(text_lines), tuple(notes))

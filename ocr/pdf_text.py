@@ -1,0 +1,151 @@
+"""A born-digital PDF becomes pages of positioned text lines and ruled grids, from its text layer.
+
+pdfplumber reads the characters (fake-bold duplicates removed) and finds the ruled tables from the
+drawn lines; each grid keeps merged cells as None. A page whose text layer is garbage (U+FFFD,
+"(cid:NN)", GBK-EUC-H fonts without a ToUnicode map) is flagged as needing OCR instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ocr.errors import InputError
+from ocr.origin import Box, Origin
+
+GARBAGE_SHARE = 0.05
+
+
+@dataclass(frozen=True)
+class PositionedLine:
+    text: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class GridCell:
+    text: str | None  # None: covered by a merged cell that starts above or to the left
+    origin: Origin | None
+
+
+@dataclass(frozen=True)
+class RuledGrid:
+    box: Box
+    rows: tuple[tuple[GridCell, ...], ...]
+
+
+@dataclass(frozen=True)
+class PdfPage:
+    number: int  # 1-based
+    width: float
+    height: float
+    lines: tuple[PositionedLine, ...]  # text outside the grids, in reading order
+    grids: tuple[RuledGrid, ...]
+    needs_ocr: str | None = None  # why the text layer cannot be used, if it cannot
+
+
+@dataclass(frozen=True)
+class PdfDocument:
+    source: str
+    pages: tuple[PdfPage, ...]
+    total_pages: int
+
+
+def garbage_reason(text: str) -> str | None:
+    """Why a page's text layer is unusable, or None when it reads as text."""
+    if not text.strip():
+        return "the page has no text layer (an image)"
+    bad = text.count("\ufffd") + 4 * text.count("(cid:")
+    if bad / max(len(text), 1) > GARBAGE_SHARE:
+        return "the text layer is garbage (fonts without a Unicode map)"
+    return None
+
+
+def _causes(err: BaseException) -> list[BaseException]:
+    """pdfplumber wraps pdfminer's errors; look through the wrapping for the real one."""
+    seen = [err]
+    for inner in (err.__cause__, err.__context__, *[a for a in err.args if isinstance(a, BaseException)]):
+        if inner is not None and inner not in seen:
+            seen.append(inner)
+    return seen
+
+
+def _open(path: Path):
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(path)
+        _ = len(pdf.pages)
+        return pdf
+    except FileNotFoundError:
+        raise InputError(f"no such file: {path}") from None
+    except Exception as err:  # pdfminer raises many types for broken files, wrapped by pdfplumber
+        causes = _causes(err)
+        if any(isinstance(c, (PDFPasswordIncorrect, PDFEncryptionError)) for c in causes) \
+                or any("password" in str(c).lower() or "encrypt" in str(c).lower() for c in causes):
+            raise InputError(f"{path.name} is encrypted; remove the password first "
+                             f"(qpdf --decrypt in.pdf out.pdf)") from None
+        if any(isinstance(c, PDFSyntaxError) for c in causes):
+            raise InputError(f"{path.name} is damaged or truncated; re-download or repair it") from None
+        reason = next((f"{type(c).__name__}: {c}" for c in causes if str(c)), type(err).__name__)
+        raise InputError(f"{path.name} is not a readable PDF ({reason})") from None
+
+
+def _box(bbox) -> Box:
+    x0, top, x1, bottom = bbox
+    return Box(float(x0), float(top), float(x1), float(bottom))
+
+
+def _grid(table, source: str, number: int) -> RuledGrid:
+    texts = table.extract()
+    rows = []
+    for row, row_texts in zip(table.rows, texts):
+        cells = []
+        for cell_box, text in zip(row.cells, row_texts):
+            if cell_box is None or text is None:
+                cells.append(GridCell(None, None))
+            else:
+                cells.append(GridCell(text, Origin(source, text, page=number, box=_box(cell_box))))
+        rows.append(tuple(cells))
+    return RuledGrid(_box(table.bbox), tuple(rows))
+
+
+def _inside(box: Box, grids: list[RuledGrid]) -> bool:
+    x, y = box.center
+    return any(g.box.x0 <= x <= g.box.x1 and g.box.top <= y <= g.box.bottom for g in grids)
+
+
+def _read_page(page, source: str) -> PdfPage:
+    number = page.page_number
+    page = page.dedupe_chars()
+    text = page.extract_text() or ""
+    reason = garbage_reason(text)
+    if reason:
+        return PdfPage(number, float(page.width), float(page.height), (), (), reason)
+    grids = [_grid(t, source, number) for t in page.find_tables()] if len(page.edges) >= 4 else []
+    grids = [g for g in grids if len(g.rows) > 1 and max(len(r) for r in g.rows) > 1]
+    lines = []
+    for line in page.extract_text_lines():
+        box = _box((line["x0"], line["top"], line["x1"], line["bottom"]))
+        if not _inside(box, grids):
+            lines.append(PositionedLine(line["text"], Origin(source, line["text"], page=number, box=box)))
+    return PdfPage(number, float(page.width), float(page.height), tuple(lines), tuple(grids))
+
+
+def read_pdf(path: Path, max_pages: int = 400) -> PdfDocument:
+    with _open(path) as pdf:
+        total = len(pdf.pages)
+        if total == 0:
+            raise InputError(f"{path.name} has no pages")
+        pages = []
+        for page in pdf.pages[:max_pages]:
+            try:
+                pages.append(_read_page(page, path.name))
+            except Exception as err:  # one broken page is a finding about that page, not the file
+                pages.append(PdfPage(page.page_number, float(page.width), float(page.height), (), (),
+                                     f"the page could not be read ({type(err).__name__}: {err})"))
+            finally:
+                page.close()  # pdfplumber caches every object of a page until closed
+        return PdfDocument(path.name, tuple(pages), total)
