@@ -6,7 +6,10 @@ about a report (a failed rule, a missing table) are not errors: they are part of
 
 from __future__ import annotations
 
+import contextlib
 import enum
+from collections.abc import Iterator
+from pathlib import Path
 
 
 class ExitCode(enum.IntEnum):
@@ -30,9 +33,18 @@ class UnsupportedInput(DisclosureError):
     """A file type this service does not read."""
 
 
-class MissingDependency(DisclosureError):
-    """An optional engine is not installed; the message names the package to install."""
-
-
 class NeedsOcr(DisclosureError):
     """Every page needs OCR but no OCR engine is available."""
+
+
+@contextlib.contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """Turn the operating system's refusals to read `path` into one-line `InputError`s."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise InputError(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} is a folder, not a file") from None
+    except PermissionError:
+        raise InputError(f"permission denied reading {path}") from None

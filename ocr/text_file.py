@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ocr.errors import InputError
+from ocr.errors import InputError, reading
 
 # GB18030 is a superset of GBK and GB2312, so one decoder covers the government files.
 _FALLBACK_ENCODINGS = ("gb18030", "big5")
@@ -63,17 +63,11 @@ def _looks_like_text(text: str) -> bool:
 
 
 def read_text_document(path: Path) -> TextDocument:
-    try:
+    with reading(path):
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
             raise InputError(f"the text file is {size // 2**20} MiB; reports are far smaller")
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} is a folder, not a file") from None
-    except PermissionError:
-        raise InputError(f"permission denied reading {path}") from None
     return text_document_from_bytes(data, source=path.name)
 
 

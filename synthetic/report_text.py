@@ -69,10 +69,6 @@ def printed_tables(truth: Truth, *, extra_row: bool = False, annotate: bool = Fa
     )
 
 
-def active_block_headers(truth: Truth, columns: tuple[str, ...]) -> tuple[str, ...]:
-    return ("信息内容", *(truth.format.column_label(c) for c in columns))
-
-
 FULLWIDTH = str.maketrans("0123456789+-.,", "０１２３４５６７８９＋－．，")
 
 
@@ -84,8 +80,6 @@ def format_number(value: Value, rng: random.Random, *, thousands: bool, fullwidt
         text = f"{value:,.2f}" if thousands else f"{value:.2f}"
     else:
         text = f"{value:,}" if thousands and abs(value) >= 1000 else str(value)
-        if isinstance(value, int) and value > 0 and rng.random() < 0.05:
-            text = f"+{text}" if False else text
     if fullwidth:
         text = text.translate(FULLWIDTH)
     if stray:

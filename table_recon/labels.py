@@ -10,9 +10,7 @@ from table_recon.formats import RowSpec, TableSpec
 
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」『』《》")
 _SEPARATORS = re.compile(r"[、，,．]")
-_ALL_HEADINGS = {
-    "end": r"存在的主要问题|其他需要报告的事项",
-}
+_END_OF_TABLES = r"存在的主要问题|其他需要报告的事项"
 
 
 @functools.lru_cache(maxsize=65536)
@@ -31,7 +29,7 @@ def is_heading(line: str, pattern: str) -> bool:
 
 
 def is_end_of_tables(line: str) -> bool:
-    return is_heading(line, _ALL_HEADINGS["end"])
+    return is_heading(line, _END_OF_TABLES)
 
 
 @functools.lru_cache(maxsize=65536)

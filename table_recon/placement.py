@@ -17,7 +17,7 @@ from decimal import Decimal
 from layout.cell_text import CellKind, may_be_joined_cells, normalize_text, parse_cell
 from layout.rows import Cell
 from ocr.origin import Origin
-from table_recon.rules import Number, Rule, side_sum
+from table_recon.rules import Number, Rule
 
 MAX_CANDIDATES = 5000
 MAX_SOLUTIONS = 32

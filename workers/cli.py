@@ -25,7 +25,6 @@ def _parser() -> argparse.ArgumentParser:
     inspect = sub.add_parser("inspect", help="read one report and show its fields and rule results")
     inspect.add_argument("file", type=Path)
     inspect.add_argument("--json", action="store_true", help="print the result as one JSON object")
-    inspect.add_argument("--debug-dir", type=Path, help="write debug images of detected grids here")
     for p in (parser, inspect):
         p.add_argument("-v", "--verbose", action="store_true", help="more messages, and tracebacks")
         p.add_argument("-q", "--quiet", action="store_true", help="only errors on stderr")
@@ -44,7 +43,7 @@ def _inspect(args: argparse.Namespace) -> int:
     from workers.pipeline import InspectOptions, inspect_file
     from workers.render import render
 
-    options = InspectOptions(debug_dir=args.debug_dir)
+    options = InspectOptions()
     try:
         report = inspect_file(args.file, options)
     except DisclosureError as err:

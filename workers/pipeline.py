@@ -7,7 +7,7 @@ from pathlib import Path
 
 from layout.flat_rows import rows_from_text
 from layout.pdf_rows import rows_from_pdf
-from ocr.errors import DisclosureError, InputError, NeedsOcr, UnsupportedInput
+from ocr.errors import DisclosureError, NeedsOcr, UnsupportedInput, reading
 from ocr.pdf_text import read_pdf
 from ocr.text_file import read_text_document
 from table_recon.recon import read_report
@@ -23,20 +23,12 @@ class InspectOptions:
     """Everything a run may vary; passed explicitly so a Ray worker and a test see the same thing."""
 
     max_pages: int = 400
-    debug_dir: Path | None = None
 
 
 def sniff_kind(path: Path) -> str:
     """"text", "pdf" or "image", from the file's first bytes rather than its name."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except FileNotFoundError:
-        raise InputError(f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} is a folder, not a file") from None
-    except PermissionError:
-        raise InputError(f"permission denied reading {path}") from None
+    with reading(path), path.open("rb") as handle:
+        head = handle.read(8)
     if head.startswith(_PDF_MAGIC):
         return "pdf"
     if head.startswith(_IMAGE_MAGIC):
