@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from layout.cell_text import normalize_text
 from layout.rows import RowSequence
 from table_recon.detect import detect_format
@@ -130,7 +132,7 @@ def read_report(rows: RowSequence, *, errors: tuple[StageError, ...] = ()) -> Re
     if detection.format is None:
         report = error_report(rows.source, detection.reason, "table_recon", year=detection.year,
                               agency=detection.agency)
-        return Report(**{**report.__dict__, "errors": errors + report.errors})
+        return replace(report, errors=errors + report.errors)
     fmt = detection.format
     readings, warnings, ambiguities, extra, seen = reconstruct(rows, fmt)
     if not seen and all(r.state is FieldState.MISSING for r in readings.values()):
