@@ -66,7 +66,7 @@ class Placement:
     exhausted: bool  # the search hit its node limit: ambiguity may be under-reported
 
 
-def _pieces_of(cell: Cell, columns: int, liberal: bool) -> list[tuple[Piece, ...]]:
+def _pieces_of(cell: Cell, columns: int) -> list[tuple[Piece, ...]]:
     """The readings of one printed cell: usually one piece; a joined digit run, several."""
     parsed = parse_cell(cell.text)
     text = normalize_text(cell.text)
@@ -126,26 +126,18 @@ def _prefix_checker(keys: tuple[str, ...], rules: Sequence[Rule]) -> Callable[[t
 
 
 def _joined_row(cell: Cell, keys: tuple[str, ...], rules: Sequence[Rule]) -> tuple[tuple[Piece, ...], ...]:
-    """A whole row copied as one digit run: cut it with the row's own rules checked on each prefix.
-
-    Where no cut satisfies the row's rules (the report's own arithmetic is off), every cut is a
-    candidate: the row stays ambiguous rather than being mended."""
-    text = normalize_text(cell.text)
-
+    """A whole row copied as one digit run: cut it with the row's own rules checked on each prefix."""
     checker = _prefix_checker(keys, rules)
 
     def prefix_ok(prefix: tuple[str, ...]) -> bool:
         return checker(tuple(_number(p) for p in prefix))
 
-    for check in (prefix_ok, lambda prefix: True):
-        out = []
-        for parts in split_digit_run(text, len(keys), check):
-            out.append(tuple(Piece(_number(p), cell.origin, "split") for p in parts))
-            if len(out) >= MAX_CANDIDATES:
-                raise TooManyCandidates(tuple(out))
-        if out:
-            return tuple(out)
-    return ()
+    out = []
+    for parts in split_digit_run(normalize_text(cell.text), len(keys), prefix_ok):
+        out.append(tuple(Piece(_number(p), cell.origin, "split") for p in parts))
+        if len(out) >= MAX_CANDIDATES:
+            raise TooManyCandidates(tuple(out))
+    return tuple(out)
 
 
 def row_candidates(cells: tuple[Cell, ...], keys: tuple[str, ...], rules: Sequence[Rule] = (), *,
@@ -154,8 +146,9 @@ def row_candidates(cells: tuple[Cell, ...], keys: tuple[str, ...], rules: Sequen
 
     Cells missing from flattened text are blanks that were dropped: they may have stood in any
     column. Surplus empty cells are spacing. A single cell glued to its label (or any single digit
-    run, with `joined`) is first read as the whole row copied without separators. `liberal` also tries splitting any digit run and
-    dropping up to two stray numbers (a page number between cells).
+    run, with `joined`) is first read as the whole row copied without separators. `liberal` also
+    tries dropping up to two stray numbers where a row has more numbers than columns (a bare page
+    number between cells). Candidates breaking `rules` are pruned as their columns fill.
     """
     columns = len(keys)
     if len(cells) == 1 and columns > 1 and may_be_joined_cells(cells[0].text) and (cells[0].glued or joined):
@@ -163,7 +156,7 @@ def row_candidates(cells: tuple[Cell, ...], keys: tuple[str, ...], rules: Sequen
         if candidates or not liberal:
             return candidates
     out: dict[tuple, tuple[Piece, ...]] = {}
-    per_cell = [_pieces_of(cell, columns, liberal) for cell in cells]
+    per_cell = [_pieces_of(cell, columns) for cell in cells]
     prefix_ok = _prefix_checker(keys, rules)
     for choice in itertools.product(*per_cell):
         sequence = [piece for pieces in choice for piece in pieces]

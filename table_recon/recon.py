@@ -10,10 +10,9 @@ from table_recon.detect import detect_format
 from table_recon.formats import FormatSpec, field_key
 from table_recon.narrative import find_ties
 from table_recon.placement import Piece, TooManyCandidates, Unit, row_candidates, solve
-from table_recon.report import (FieldReading, FieldState, Report, StageError, Status, error_report, json_number,
-                                status_of)
+from table_recon.report import FieldReading, FieldState, Report, StageError, Status, error_report, status_of
 from table_recon.row_match import MatchedRow, match_rows
-from table_recon.rules import build_rules, evaluate_all, rules_within
+from table_recon.rules import build_rules, evaluate, evaluate_all, json_number, rules_within
 
 _TABLE_NAMES = {"active": "二 (主动公开)", "apply": "三 (依申请公开)", "appeal": "四 (复议诉讼)"}
 
@@ -48,7 +47,7 @@ def _unit_for(match: MatchedRow, fmt: FormatSpec, warnings: list[str]) -> Unit:
 
 def _holds(rules, keys, candidate) -> bool:
     values = {k: p.rule_value for k, p in zip(keys, candidate)}
-    return all(evaluate_all((rule,), values)[0].ok is not False for rule in rules)
+    return all(evaluate(rule, values).ok is not False for rule in rules)
 
 
 def _reading(piece: Piece) -> FieldReading:

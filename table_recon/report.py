@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from ocr.errors import ExitCode
 from ocr.origin import Origin
 from table_recon.narrative import Tie
-from table_recon.rules import Check, Number
+from table_recon.rules import Check, Number, json_number
 
 
 class Status(str, enum.Enum):
@@ -109,12 +108,6 @@ class Report:
             "extra_rows": list(self.extra_rows),
             "errors": [e.as_dict() for e in self.errors],
         }
-
-
-def json_number(value: Number | None) -> int | float | None:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
 
 
 def status_of(readings: dict[str, FieldReading], checks: tuple[Check, ...]) -> Status:

@@ -37,10 +37,11 @@ class Check:
     keys: tuple[str, ...]
 
     def as_dict(self) -> dict:
-        return {"rule": self.rule, "ok": self.ok, "lhs": _json_number(self.lhs), "rhs": _json_number(self.rhs)}
+        return {"rule": self.rule, "ok": self.ok, "lhs": json_number(self.lhs), "rhs": json_number(self.rhs)}
 
 
-def _json_number(value: Number | None) -> int | float | None:
+def json_number(value: Number | None) -> int | float | None:
+    """A count as an int, an amount as an int or a float: what JSON can carry."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value

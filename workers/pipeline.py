@@ -7,11 +7,11 @@ from pathlib import Path
 
 from layout.flat_rows import rows_from_text
 from layout.pdf_rows import rows_from_pdf
-from ocr.errors import DisclosureError, NeedsOcr, UnsupportedInput, reading
+from ocr.errors import NeedsOcr, UnsupportedInput, reading
 from ocr.pdf_text import read_pdf
 from ocr.text_file import read_text_document
 from table_recon.recon import read_report
-from table_recon.report import Report, error_report
+from table_recon.report import Report
 
 _PDF_MAGIC = b"%PDF"
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")
@@ -50,11 +50,3 @@ def inspect_file(path: Path, options: InspectOptions = InspectOptions()) -> Repo
                            f"it needs OCR, which this version cannot run yet")
         return read_report(rows_from_pdf(document))
     raise UnsupportedInput(f"{path.name}: {kind} input is not supported yet")
-
-
-def inspect_or_error(path: Path, options: InspectOptions = InspectOptions()) -> Report:
-    """Like `inspect_file`, but an unprocessable file becomes a report with status "error"."""
-    try:
-        return inspect_file(path, options)
-    except DisclosureError as err:
-        return error_report(path.name, str(err), "input")
