@@ -1,6 +1,7 @@
 """Ruled grids and text lines of PDF pages become `LabeledRow`s in reading order.
 
-In a grid, the value columns are those that hold a number in some row. A row with text in a value
+In a grid, labels are printed on the left: the value columns are those right of the rightmost column
+that holds label text in a row with numbers (so a column of blanks or "/" is still a value column). A row with text in a value
 column is a header row (label only); otherwise its text cells make the label (merged label cells
 print their text once, in their first row) and its value-column cells are exactly the printed
 columns, blanks included.
@@ -15,8 +16,12 @@ from ocr.pdf_text import PdfDocument, PdfPage, RuledGrid
 
 
 def _value_columns(grid: RuledGrid) -> set[int]:
-    return {j for row in grid.rows for j, cell in enumerate(row)
-            if cell.text is not None and parse_cell(cell.text).kind is CellKind.NUMBER}
+    kinds = [[None if c.text is None else parse_cell(c.text).kind for c in row] for row in grid.rows]
+    data_rows = [row for row in kinds if CellKind.NUMBER in row]
+    if not data_rows:
+        return set()
+    last_label = max((j for row in data_rows for j, kind in enumerate(row) if kind is CellKind.TEXT), default=-1)
+    return set(range(last_label + 1, max(len(row) for row in grid.rows)))
 
 
 def grid_rows(grid: RuledGrid, page: int) -> list[tuple[float, LabeledRow]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
-from synthetic.report_text import (format_number, narrative, printed_tables, title_lines)
+from synthetic.report_text import CLOSING_TEXT, format_number, narrative, printed_tables, title_lines
 from synthetic.values import Truth
 
 EMPTY_MARKERS = ("/", "—", "无", "-")
@@ -128,8 +128,7 @@ def render_text(truth: Truth, style: TextStyle, seed: int = 0) -> bytes:
     out += ["行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"]
     out += ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2
     emit_row("", appeal.rows[0].values)
-    out += ["五、存在的主要问题及改进情况", "信息公开的及时性和规范性有待提升。下一步将加强培训，完善审核机制。",
-            "六、其他需要报告的事项", "无。"]
+    out += CLOSING_TEXT
     return ("\n".join(out) + "\n").encode(style.encoding)
 
 

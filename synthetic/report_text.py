@@ -30,17 +30,27 @@ class PrintedTable:
     rows: tuple[PrintedRow, ...]
 
 
+NARRATIVE_TEMPLATE = ("{year}年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，全年共受理政府信息公开申请"
+                      "{received}件，已办结{handled}件，结转下年度办理{carried_over}件；"
+                      "因政府信息公开引起的行政复议{review}件、行政诉讼{litigation}件。")
+CLOSING_TEXT = ("五、存在的主要问题及改进情况", "信息公开的及时性和规范性有待提升。下一步将加强培训，完善审核机制。",
+                "六、其他需要报告的事项", "无。")
+
+
 def narrative(truth: Truth, *, tie_error: bool = False) -> str:
     v = {k: (0 if val is None else val) for k, val in truth.values.items()}
-    received = v["apply.received.total"] + (3 if tie_error else 0)
-    litigation = v["appeal.litigation_direct.total"] + v["appeal.litigation_after_review.total"]
-    return (f"{truth.year}年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，全年共受理政府信息公开申请"
-            f"{received}件，已办结{v['apply.total.total']}件，结转下年度办理{v['apply.carried_over.total']}件；"
-            f"因政府信息公开引起的行政复议{v['appeal.review.total']}件、行政诉讼{litigation}件。")
+    return NARRATIVE_TEMPLATE.format(
+        year=truth.year, received=v["apply.received.total"] + (3 if tie_error else 0),
+        handled=v["apply.total.total"], carried_over=v["apply.carried_over.total"],
+        review=v["appeal.review.total"],
+        litigation=v["appeal.litigation_direct.total"] + v["appeal.litigation_after_review.total"])
 
 
 def title_lines(truth: Truth) -> tuple[str, str]:
     return f"{truth.agency}{truth.year}年", "政府信息公开工作年度报告"
+
+
+RULES_ANNOTATION = "（设区的市级以上政府提供）"  # a provincial variant's note on the 规章 row
 
 
 def printed_tables(truth: Truth, *, extra_row: bool = False, annotate: bool = False) -> tuple[PrintedTable, ...]:
@@ -48,7 +58,7 @@ def printed_tables(truth: Truth, *, extra_row: bool = False, annotate: bool = Fa
     active_rows = []
     for row in fmt.table("active").rows:
         keys = tuple(field_key("active", row.key, c) for c in row.columns)
-        label = row.label + ("（设区的市级以上政府提供）" if annotate and row.key == "rules" else "")
+        label = row.label + (RULES_ANNOTATION if annotate and row.key == "rules" else "")
         active_rows.append(PrintedRow(row.groups, label, tuple(truth.values[k] for k in keys), keys))
         if extra_row and row.key == "normative":
             active_rows.append(PrintedRow(row.groups, "其他主动公开文件", (7, 0, 7)[: len(row.columns)], ()))

@@ -1,0 +1,179 @@
+"""Synthetic reports typeset as born-digital PDFs, the way WPS and Word export the template.
+
+Ruled tables with merged cells: the block title of each 第二十条 block inside its grid, the big
+label column 三、本年度办理结果 and the group columns （三）…（六） spanning their rows, the
+applicant header over three rows, table 四's fifteen columns under a two-level header. Styles vary
+the page (portrait or landscape), the column widths (narrow or wide label columns), the font
+size, how an empty cell prints, and whether table 三 breaks over a page, with or without its header
+repeated.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from synthetic.report_text import (CLOSING_TEXT, PrintedRow, format_number, narrative, printed_tables,
+                                   title_lines)
+from synthetic.values import Truth
+
+APPLY_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+APPEAL_HEADERS = ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", "结果维持", "结果纠正", "其他结果",
+                  "尚未审结", "总计")
+SECTION_HEADINGS = ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+                    "四、政府信息公开行政复议、行政诉讼情况")
+PRINTED_TEXT = (APPLY_NOTE, "申请人情况", "法人或其他组织", "信息内容", "年政府信息公开工作年度报告", *APPEAL_HEADERS,
+                *SECTION_HEADINGS)
+
+
+@dataclass(frozen=True)
+class PdfStyle:
+    name: str
+    orientation: str = "P"  # P portrait, L landscape
+    font_size: float = 8
+    label_share: float = 0.42  # share of the width given to table 三's three label columns
+    empty: str = "0"  # how an empty cell prints: "0", "", "/", "—"
+    break_apply_at: int | None = None  # index of the first row of table 三 on a new page
+    repeat_header: bool = False
+
+
+PDF_STYLES: dict[str, PdfStyle] = {s.name: s for s in (
+    PdfStyle("portrait"),
+    PdfStyle("narrow", font_size=7.5, label_share=0.34, empty="/"),
+    PdfStyle("wide", font_size=9, label_share=0.5, empty=""),
+    PdfStyle("landscape", orientation="L", font_size=9, empty="—"),
+    PdfStyle("break", break_apply_at=15),
+    PdfStyle("break_header", break_apply_at=10, repeat_header=True, empty=""),
+)}
+
+
+def _spans(rows: tuple[PrintedRow, ...], level: int) -> list[int]:
+    """For each row, how many rows its group cell at `level` spans (0 where covered from above)."""
+    spans = [0] * len(rows)
+    i = 0
+    while i < len(rows):
+        if len(rows[i].groups) <= level:
+            i += 1
+            continue
+        j = i
+        while j < len(rows) and len(rows[j].groups) > level and rows[j].groups[level] == rows[i].groups[level]:
+            j += 1
+        spans[i] = j - i
+        i = j
+    return spans
+
+
+class _Typesetter:
+    def __init__(self, style: PdfStyle, font: Path, seed: int) -> None:
+        from fpdf import FPDF
+
+        self.style = style
+        self.rng = random.Random(seed)
+        self.pdf = FPDF(orientation=style.orientation, unit="mm", format="A4")
+        self.pdf.set_auto_page_break(True, margin=15)
+        self.pdf.add_font("cjk", fname=str(font))
+        self.pdf.set_font("cjk", size=style.font_size)
+        self.pdf.add_page()
+
+    @property
+    def width(self) -> float:
+        return self.pdf.epw
+
+    def paragraph(self, text: str, size: float | None = None, align: str = "J") -> None:
+        self.pdf.set_font("cjk", size=size or self.style.font_size + 2)
+        self.pdf.multi_cell(0, (size or self.style.font_size + 2) * 0.55, text=text, align=align,
+                            new_x="LMARGIN", new_y="NEXT")
+        self.pdf.set_font("cjk", size=self.style.font_size)
+
+    def value(self, value) -> str:
+        return format_number(value, self.rng, thousands=False, fullwidth=False, stray=False, empty=self.style.empty)
+
+    def table(self, widths: list[float], rows: list[list[tuple[str, int, int]]]) -> None:
+        """Rows of (text, colspan, rowspan); a cell covered by a span above is simply left out."""
+        with self.pdf.table(col_widths=widths, width=min(sum(widths), self.pdf.epw), first_row_as_headings=False,
+                            text_align="CENTER", line_height=self.style.font_size * 0.5) as table:
+            for cells in rows:
+                row = table.row()
+                for text, colspan, rowspan in cells:
+                    row.cell(text, colspan=colspan, rowspan=rowspan)
+        self.pdf.ln(2)
+
+
+def _active_tables(ts: _Typesetter, truth: Truth) -> None:
+    fmt = truth.format
+    active = printed_tables(truth)[0]
+    blocks: dict[str, list[PrintedRow]] = {}
+    for row in active.rows:
+        blocks.setdefault(row.groups[0], []).append(row)
+    for block, rows in blocks.items():
+        columns = next(r.columns for r in fmt.table("active").rows if r.groups[0] == block)
+        label_width = ts.width * 0.34
+        widths = [label_width] + [(ts.width - label_width) / len(columns)] * len(columns)
+        grid = [[(block, len(columns) + 1, 1)],
+                [("信息内容", 1, 1), *[(fmt.column_label(c), 1, 1) for c in columns]]]
+        grid += [[(row.label, 1, 1), *[(ts.value(v), 1, 1) for v in row.values]] for row in rows]
+        ts.table(widths, grid)
+
+
+def _apply_header() -> list[list[tuple[str, int, int]]]:
+    return [[(APPLY_NOTE, 3, 3), ("申请人情况", 7, 1)],
+            [("自然人", 1, 2), ("法人或其他组织", 5, 1), ("总计", 1, 2)],
+            [("商业企业", 1, 1), ("科研机构", 1, 1), ("社会公益组织", 1, 1), ("法律服务机构", 1, 1), ("其他", 1, 1)]]
+
+
+def _apply_part(ts: _Typesetter, rows: tuple[PrintedRow, ...], header: bool) -> None:
+    labels = ts.width * ts.style.label_share
+    widths = [labels * 0.16, labels * 0.24, labels * 0.60] + [(ts.width - labels) / 7] * 7
+    grid = _apply_header() if header else []
+    outer, inner = _spans(rows, 0), _spans(rows, 1)
+    for i, row in enumerate(rows):
+        cells = []
+        if row.groups and outer[i]:
+            cells.append((row.groups[0], 1, outer[i]))
+        if len(row.groups) > 1 and inner[i]:
+            cells.append((row.groups[1], 1, inner[i]))
+        cells.append((row.label, 3 - len(row.groups), 1))
+        cells += [(ts.value(v), 1, 1) for v in row.values]
+        grid.append(cells)
+    ts.table(widths, grid)
+
+
+def _appeal_table(ts: _Typesetter, truth: Truth) -> None:
+    appeal = printed_tables(truth)[2]
+    grid = [[("行政复议", 5, 1), ("行政诉讼", 10, 1)],
+            [*[(h, 1, 2) for h in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")],
+             ("未经复议直接起诉", 5, 1), ("复议后起诉", 5, 1)],
+            [(h, 1, 1) for h in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计") * 2],
+            [(ts.value(v), 1, 1) for v in appeal.rows[0].values]]
+    ts.table([ts.width / 15] * 15, grid)
+
+
+def render_pdf(truth: Truth, style: PdfStyle, path: Path, seed: int = 0, font: Path | None = None) -> Path:
+    from synthetic.font_subset import FONT
+
+    ts = _Typesetter(style, font or FONT, seed)
+    for line in title_lines(truth):
+        ts.paragraph(line, size=style.font_size + 8, align="C")
+    ts.paragraph(SECTION_HEADINGS[0])
+    ts.paragraph(narrative(truth))
+    ts.paragraph(SECTION_HEADINGS[1])
+    _active_tables(ts, truth)
+    apply_rows = printed_tables(truth)[1].rows
+    ts.pdf.add_page()
+    ts.paragraph(SECTION_HEADINGS[2])
+    cut = style.break_apply_at or len(apply_rows)
+    _apply_part(ts, apply_rows[:cut], header=True)
+    if cut < len(apply_rows):
+        ts.pdf.add_page()
+        _apply_part(ts, apply_rows[cut:], header=style.repeat_header)
+    ts.paragraph(SECTION_HEADINGS[3])
+    _appeal_table(ts, truth)
+    for line in CLOSING_TEXT:
+        ts.paragraph(line)
+    ts.pdf.output(str(path))
+    return path
+
+
+def pdf_style_variant(base: str, **changes) -> PdfStyle:
+    return replace(PDF_STYLES[base], **changes)
