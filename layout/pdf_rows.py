@@ -72,6 +72,6 @@ def rows_from_pdf(doc: PdfDocument) -> RowSequence:
             rows.append(row)
             text_lines += [(text, origin) for text, origin in zip(row.label_lines, row.label_origins)]
             text_lines += [(cell.text, cell.origin) for cell in row.cells]
-    if doc.total_pages > len(doc.pages):
+    if doc.total_pages > len(doc.pages) and not doc.stopped_early:
         notes.append(f"only the first {len(doc.pages)} of {doc.total_pages} pages were read")
     return RowSequence(doc.source, tuple(rows), tuple(text_lines), tuple(notes))

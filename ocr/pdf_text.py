@@ -7,6 +7,7 @@ drawn lines; each grid keeps merged cells as None. A page whose text layer is ga
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,8 +48,9 @@ class PdfPage:
 @dataclass(frozen=True)
 class PdfDocument:
     source: str
-    pages: tuple[PdfPage, ...]
+    pages: tuple[PdfPage, ...]  # the pages read, from the first
     total_pages: int
+    stopped_early: bool = False  # `last_page_needed` said the rest is not needed
 
 
 def garbage_reason(text: str) -> str | None:
@@ -117,15 +119,31 @@ def _inside(box: Box, grids: list[RuledGrid]) -> bool:
     return any(g.box.x0 <= x <= g.box.x1 and g.box.top <= y <= g.box.bottom for g in grids)
 
 
-def _read_page(page, source: str) -> PdfPage:
+def _pdfplumber_grids(page, path: Path) -> list[RuledGrid]:
+    if len(page.edges) < 4:
+        return []
+    return [_grid(t, path.name, page.page_number) for t in page.find_tables()]
+
+
+def _camelot_grids(page, path: Path) -> list[RuledGrid]:
+    from ocr.camelot_grids import camelot_grids
+
+    return list(camelot_grids(path, page.page_number, float(page.height))) if len(page.edges) >= 4 else []
+
+
+# Readers of ruled grids, by name; camelot is imported only when asked for.
+GRID_READERS: dict[str, Callable] = {"pdfplumber": _pdfplumber_grids, "camelot": _camelot_grids}
+
+
+def _read_page(page, path: Path, grid_reader: str) -> PdfPage:
     number = page.page_number
     page = page.dedupe_chars()
     text = page.extract_text() or ""
     reason = garbage_reason(text)
     if reason:
         return PdfPage(number, float(page.width), float(page.height), (), (), reason)
-    grids = [_grid(t, source, number) for t in page.find_tables()] if len(page.edges) >= 4 else []
-    grids = [g for g in grids if len(g.rows) > 1 and max(len(r) for r in g.rows) > 1]
+    grids = [g for g in GRID_READERS[grid_reader](page, path) if len(g.rows) > 1 and max(len(r) for r in g.rows) > 1]
+    source = path.name
     lines = []
     for line in page.extract_text_lines():
         box = _box((line["x0"], line["top"], line["x1"], line["bottom"]))
@@ -134,7 +152,11 @@ def _read_page(page, source: str) -> PdfPage:
     return PdfPage(number, float(page.width), float(page.height), tuple(lines), tuple(grids))
 
 
-def read_pdf(path: Path, max_pages: int = 400) -> PdfDocument:
+def read_pdf(path: Path, max_pages: int = 400,
+             last_page_needed: Callable[[tuple[PdfPage, ...]], bool] = lambda pages: False,
+             grid_reader: str = "pdfplumber") -> PdfDocument:
+    """Read pages from the first until `max_pages`, or until `last_page_needed(pages so far)`;
+    the ruled grids come from `grid_reader` (a name in GRID_READERS)."""
     with _open(path) as pdf:
         total = len(pdf.pages)
         if total == 0:
@@ -142,10 +164,12 @@ def read_pdf(path: Path, max_pages: int = 400) -> PdfDocument:
         pages = []
         for page in pdf.pages[:max_pages]:
             try:
-                pages.append(_read_page(page, path.name))
+                pages.append(_read_page(page, path, grid_reader))
             except Exception as err:  # one broken page is a finding about that page, not the file
                 pages.append(PdfPage(page.page_number, float(page.width), float(page.height), (), (),
                                      f"the page could not be read ({type(err).__name__}: {err})"))
             finally:
                 page.close()  # pdfplumber caches every object of a page until closed
+            if len(pages) < total and last_page_needed(tuple(pages)):
+                return PdfDocument(path.name, tuple(pages), total, stopped_early=True)
         return PdfDocument(path.name, tuple(pages), total)

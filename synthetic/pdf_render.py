@@ -36,6 +36,7 @@ class PdfStyle:
     empty: str = "0"  # how an empty cell prints: "0", "", "/", "—"
     break_apply_at: int | None = None  # index of the first row of table 三 on a new page
     repeat_header: bool = False
+    appendix_pages: int = 0  # pages of appended prose after the report (a compiled volume)
 
 
 PDF_STYLES: dict[str, PdfStyle] = {s.name: s for s in (
@@ -171,6 +172,10 @@ def render_pdf(truth: Truth, style: PdfStyle, path: Path, seed: int = 0, font: P
     _appeal_table(ts, truth)
     for line in CLOSING_TEXT:
         ts.paragraph(line)
+    for number in range(style.appendix_pages):
+        ts.pdf.add_page()
+        ts.paragraph(f"附件{number + 1}")
+        ts.paragraph(CLOSING_TEXT[1] * 12)
     ts.pdf.output(str(path))
     return path
 

@@ -6,7 +6,7 @@ import functools
 import re
 import unicodedata
 
-from table_recon.formats import RowSpec, TableSpec
+from table_recon.formats import APPEAL_HEADING, RowSpec, TableSpec
 
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」『』《》")
 _SEPARATORS = re.compile(r"[、，,．]")
@@ -30,6 +30,16 @@ def is_heading(line: str, pattern: str) -> bool:
 
 def is_end_of_tables(line: str) -> bool:
     return is_heading(line, _END_OF_TABLES)
+
+
+def tables_have_ended(lines: list[str]) -> bool:
+    """True once table 四's heading and then the heading after the tables have been printed."""
+    seen_appeal = False
+    for line in lines:
+        seen_appeal = seen_appeal or is_heading(line, APPEAL_HEADING)
+        if seen_appeal and is_end_of_tables(line):
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=65536)

@@ -47,3 +47,50 @@ def test_shipped_font_has_every_glyph_the_generators_print():
         printed |= set(render_text(random_truth(fmt, 0), STYLES["noisy"], 0).decode("gb18030"))
     missing = {ch for ch in printed if not ch.isspace() and ord(ch) not in cmap}
     assert not missing, f"regenerate the font subset (python -m synthetic.font_subset): missing {missing}"
+
+
+
+def test_a_300_page_pdf_costs_only_the_pages_with_the_tables(tmp_path):
+    from ocr.pdf_text import read_pdf
+    from synthetic.pdf_render import pdf_style_variant
+    from workers.pipeline import _tables_have_ended
+
+    truth = _truth("2021", 5, PDF_STYLES["portrait"])
+    path = render_pdf(truth, pdf_style_variant("portrait", appendix_pages=298), tmp_path / "long.pdf", 5)
+    document = read_pdf(path, last_page_needed=_tables_have_ended)
+    assert document.total_pages >= 300 and document.stopped_early and len(document.pages) <= 4
+    report = inspect_file(path)
+    assert score(truth, report).right == 200 and report.status.value == "verified"
+
+
+def test_pages_beyond_the_limit_are_named(tmp_path):
+    from workers.pipeline import InspectOptions
+
+    truth = _truth("2019", 6, PDF_STYLES["portrait"])
+    report = inspect_file(render_pdf(truth, PDF_STYLES["portrait"], tmp_path / "r.pdf", 6),
+                          InspectOptions(max_pages=1))
+    assert any("only the first 1 of" in w for w in report.warnings)
+    assert report.status.value == "incomplete"
+
+
+def test_rules_referee_takes_camelots_reading_over_a_broken_one(tmp_path, monkeypatch):
+    from ocr import pdf_text
+    from ocr.pdf_text import GridCell, RuledGrid
+    from workers.pipeline import InspectOptions
+
+    def shifted_row(page, path):  # a grid reader that slips the 本年新收 row one column left
+        out = []
+        for grid in pdf_text.GRID_READERS["pdfplumber"](page, path):
+            rows = [row[:3] + row[4:] + (GridCell("", row[-1].origin),)
+                    if len(row) == 10 and "本年新收" in (row[0].text or "") else row for row in grid.rows]
+            out.append(RuledGrid(grid.box, tuple(rows)))
+        return out
+
+    monkeypatch.setitem(pdf_text.GRID_READERS, "shifted", shifted_row)
+    truth = random_truth(FORMATS["2019"], 8)
+    path = render_pdf(truth, PDF_STYLES["portrait"], tmp_path / "r.pdf", 8)
+    broken = inspect_file(path, InspectOptions(grid_readers=("shifted",)))
+    assert broken.status.value == "failed_checks"
+    refereed = inspect_file(path, InspectOptions(grid_readers=("shifted", "camelot")))
+    assert refereed.status.value == "verified" and score(truth, refereed).right == 198
+    assert any("camelot's reading of the tables was taken" in w for w in refereed.warnings)

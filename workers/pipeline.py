@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from layout.flat_rows import rows_from_text
 from layout.pdf_rows import rows_from_pdf
 from ocr.errors import NeedsOcr, UnsupportedInput, reading
-from ocr.pdf_text import read_pdf
+from ocr.pdf_text import PdfPage, read_pdf
+from table_recon.labels import tables_have_ended
 from ocr.text_file import read_text_document
 from table_recon.recon import read_report
-from table_recon.report import Report
+from table_recon.report import Report, Status
 
 _PDF_MAGIC = b"%PDF"
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")
@@ -23,6 +24,7 @@ class InspectOptions:
     """Everything a run may vary; passed explicitly so a Ray worker and a test see the same thing."""
 
     max_pages: int = 400
+    grid_readers: tuple[str, ...] = ("pdfplumber", "camelot")  # first is the default; the rest referee
 
 
 def sniff_kind(path: Path) -> str:
@@ -38,15 +40,47 @@ def sniff_kind(path: Path) -> str:
     return "text"
 
 
+def _tables_have_ended(pages: tuple[PdfPage, ...]) -> bool:
+    """Pages after the one closing table 四 hold no fields: a long PDF costs only its first pages."""
+    return tables_have_ended([line.text for page in pages for line in page.lines])
+
+
+def _read_pdf_with(path: Path, options: InspectOptions, grid_reader: str) -> Report:
+    document = read_pdf(path, max_pages=options.max_pages, last_page_needed=_tables_have_ended,
+                        grid_reader=grid_reader)
+    if all(page.needs_ocr for page in document.pages):
+        raise NeedsOcr(f"{path.name}: no page has a usable text layer ({document.pages[0].needs_ocr}); "
+                       f"it needs OCR, which this version cannot run yet")
+    return read_report(rows_from_pdf(document))
+
+
+def _standing(report: Report) -> tuple[int, int]:
+    """How well the rules vouch for a reading: rules holding, then fields read."""
+    held = sum(1 for check in report.checks if check.ok)
+    read = sum(1 for r in report.readings.values() if r.state.value in ("read", "empty", "derived"))
+    return held, read
+
+
+def _inspect_pdf(path: Path, options: InspectOptions) -> Report:
+    """pdfplumber's grids first; where its reading is not verified, camelot's lattice reads the
+    same pages and the reading the rules vouch for more is kept."""
+    first = _read_pdf_with(path, options, options.grid_readers[0])
+    for other in options.grid_readers[1:]:
+        if first.status is Status.VERIFIED:
+            break
+        second = _read_pdf_with(path, options, other)
+        if _standing(second) > _standing(first):
+            note = (f"{other}'s reading of the tables was taken over {options.grid_readers[0]}'s: "
+                    f"{_standing(second)[0]} rules hold instead of {_standing(first)[0]}")
+            first = replace(second, warnings=second.warnings + (note,))
+    return first
+
+
 def inspect_file(path: Path, options: InspectOptions = InspectOptions()) -> Report:
     """Read one report; raise `DisclosureError` when the file cannot be processed at all."""
     kind = sniff_kind(path)
     if kind == "text":
         return read_report(rows_from_text(read_text_document(path)))
     if kind == "pdf":
-        document = read_pdf(path, max_pages=options.max_pages)
-        if all(page.needs_ocr for page in document.pages):
-            raise NeedsOcr(f"{path.name}: no page has a usable text layer ({document.pages[0].needs_ocr}); "
-                           f"it needs OCR, which this version cannot run yet")
-        return read_report(rows_from_pdf(document))
+        return _inspect_pdf(path, options)
     raise UnsupportedInput(f"{path.name}: {kind} input is not supported yet")
