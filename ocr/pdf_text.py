@@ -135,9 +135,30 @@ def _camelot_grids(page, path: Path) -> list[RuledGrid]:
 GRID_READERS: dict[str, Callable] = {"pdfplumber": _pdfplumber_grids, "camelot": _camelot_grids}
 
 
+def _upright_share(page) -> float:
+    chars = page.chars
+    return sum(c["upright"] for c in chars) / len(chars) if chars else 0.0
+
+
+def _upright(page):
+    """A rotated page (/Rotate) is read in its content's own orientation, where the text was set,
+    unless that turns the text on its side (content drawn rotated to stand up once displayed)."""
+    if not page.rotation:
+        return page
+    from pdfplumber.page import Page
+
+    displayed = _upright_share(page)
+    page.page_obj.rotate = 0
+    unrotated = Page(page.pdf, page.page_obj, page_number=page.page_number, initial_doctop=page.initial_doctop)
+    if _upright_share(unrotated) >= displayed:
+        return unrotated
+    page.page_obj.rotate = page.rotation
+    return page
+
+
 def _read_page(page, path: Path, grid_reader: str) -> PdfPage:
     number = page.page_number
-    page = page.dedupe_chars()
+    page = _upright(page).dedupe_chars()
     text = page.extract_text() or ""
     reason = garbage_reason(text)
     if reason:

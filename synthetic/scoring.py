@@ -33,7 +33,7 @@ def score(truth: Truth, report: Report) -> Score:
             truthy = [None if c is None else c for c in candidates[key]]
             (missed.append(key) if value not in truthy and not (value is None and 0 in truthy) else None)
             ambiguous += key not in missed
-        elif report.readings[key].state.value == "missing":
+        elif key not in report.readings or report.readings[key].state.value == "missing":
             unread.append(key)
         elif got[key] == value:
             right += 1

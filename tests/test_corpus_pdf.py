@@ -94,3 +94,19 @@ def test_rules_referee_takes_camelots_reading_over_a_broken_one(tmp_path, monkey
     refereed = inspect_file(path, InspectOptions(grid_readers=("shifted", "camelot")))
     assert refereed.status.value == "verified" and score(truth, refereed).right == 198
     assert any("camelot's reading of the tables was taken" in w for w in refereed.warnings)
+
+
+@pytest.mark.parametrize("angle", [90, 180, 270])
+def test_pages_turned_by_rotate_are_read_upright(tmp_path, angle):
+    from pypdf import PdfReader, PdfWriter
+
+    from workers.pipeline import InspectOptions
+
+    truth = _truth("2021", 4, PDF_STYLES["wide"])
+    source = render_pdf(truth, PDF_STYLES["wide"], tmp_path / "r.pdf", 4)
+    writer = PdfWriter(clone_from=PdfReader(source))
+    for page in writer.pages:
+        page.rotate(angle)
+    writer.write(tmp_path / "turned.pdf")
+    report = inspect_file(tmp_path / "turned.pdf", InspectOptions(grid_readers=("pdfplumber",)))
+    assert score(truth, report).right == 200 and report.status.value == "verified"
