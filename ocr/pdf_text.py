@@ -175,9 +175,10 @@ def _read_page(page, path: Path, grid_reader: str) -> PdfPage:
 
 def read_pdf(path: Path, max_pages: int = 400,
              last_page_needed: Callable[[tuple[PdfPage, ...]], bool] = lambda pages: False,
-             grid_reader: str = "pdfplumber") -> PdfDocument:
+             grid_reader: str | Callable[[int], str] = "pdfplumber") -> PdfDocument:
     """Read pages from the first until `max_pages`, or until `last_page_needed(pages so far)`;
-    the ruled grids come from `grid_reader` (a name in GRID_READERS)."""
+    the ruled grids come from `grid_reader`, a name in GRID_READERS or a page number -> name."""
+    reader_of = grid_reader if callable(grid_reader) else (lambda number: grid_reader)
     with _open(path) as pdf:
         total = len(pdf.pages)
         if total == 0:
@@ -185,7 +186,7 @@ def read_pdf(path: Path, max_pages: int = 400,
         pages = []
         for page in pdf.pages[:max_pages]:
             try:
-                pages.append(_read_page(page, path, grid_reader))
+                pages.append(_read_page(page, path, reader_of(page.page_number)))
             except Exception as err:  # one broken page is a finding about that page, not the file
                 pages.append(PdfPage(page.page_number, float(page.width), float(page.height), (), (),
                                      f"the page could not be read ({type(err).__name__}: {err})"))

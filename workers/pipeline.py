@@ -45,7 +45,7 @@ def _tables_have_ended(pages: tuple[PdfPage, ...]) -> bool:
     return tables_have_ended([line.text for page in pages for line in page.lines])
 
 
-def _read_pdf_with(path: Path, options: InspectOptions, grid_reader: str) -> Report:
+def _read_pdf_with(path: Path, options: InspectOptions, grid_reader) -> Report:
     document = read_pdf(path, max_pages=options.max_pages, last_page_needed=_tables_have_ended,
                         grid_reader=grid_reader)
     if all(page.needs_ocr for page in document.pages):
@@ -61,14 +61,26 @@ def _standing(report: Report) -> tuple[int, int]:
     return held, read
 
 
+def _pages_in_doubt(report: Report) -> set[int] | None:
+    """Pages holding a cell of a failing rule or an unread field; None where some such field has
+    no page at all (a table not found): then every page is in doubt."""
+    keys = {key for check in report.checks if check.ok is False for key in check.keys}
+    keys |= {key for key, r in report.readings.items() if r.state.value in ("missing", "ambiguous")}
+    pages = {report.readings[key].origin.page if report.readings[key].origin else None for key in keys}
+    return None if None in pages else pages
+
+
 def _inspect_pdf(path: Path, options: InspectOptions) -> Report:
-    """pdfplumber's grids first; where its reading is not verified, camelot's lattice reads the
-    same pages and the reading the rules vouch for more is kept."""
+    """pdfplumber's grids first; where its reading is not verified, camelot's lattice reads again
+    the pages in doubt, and the reading the rules vouch for more is kept."""
     first = _read_pdf_with(path, options, options.grid_readers[0])
     for other in options.grid_readers[1:]:
         if first.status is Status.VERIFIED:
             break
-        second = _read_pdf_with(path, options, other)
+        doubt = _pages_in_doubt(first)
+        default = options.grid_readers[0]
+        second = _read_pdf_with(path, options, other if doubt is None
+                                else (lambda number: other if number in doubt else default))
         if _standing(second) > _standing(first):
             note = (f"{other}'s reading of the tables was taken over {options.grid_readers[0]}'s: "
                     f"{_standing(second)[0]} rules hold instead of {_standing(first)[0]}")
