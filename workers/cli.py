@@ -13,7 +13,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from ocr.errors import DisclosureError, ExitCode
+from ocr.errors import DisclosureError, ExitCode, InputError
 
 log = logging.getLogger("disclosure")
 
@@ -25,7 +25,35 @@ def _parser() -> argparse.ArgumentParser:
     inspect = sub.add_parser("inspect", help="read one report and show its fields and rule results")
     inspect.add_argument("file", type=Path)
     inspect.add_argument("--json", action="store_true", help="print the result as one JSON object")
-    for p in (parser, inspect):
+    inspect.add_argument("--max-pages", type=int, default=400, metavar="N", help="read at most N pages")
+
+    backfill = sub.add_parser("backfill", help="read every report under some folders with Ray, resumably")
+    backfill.add_argument("roots", type=Path, nargs="+", metavar="ARCHIVE_DIR")
+    backfill.add_argument("--out", type=Path, required=True, metavar="DIR",
+                          help="results: documents/<sha256>.json, reports/fields/failures as Parquet and CSV")
+    backfill.add_argument("--address", metavar="HOST:PORT", help="an existing Ray cluster (default: start one here)")
+    backfill.add_argument("--workers", type=int, metavar="N", help="worker processes (default: one per CPU)")
+    backfill.add_argument("--timeout", type=float, default=600.0, metavar="S", help="seconds per document")
+    backfill.add_argument("--retries", type=int, default=2, metavar="N",
+                          help="tries again of a document whose worker process died")
+    backfill.add_argument("--retry-failed", action="store_true", help="also redo documents that failed before")
+    backfill.add_argument("--max-pages", type=int, default=400, metavar="N", help="read at most N pages")
+    backfill.add_argument("--max-mb", type=int, default=512, metavar="MB", help="refuse files larger than this")
+
+    watch = sub.add_parser("watch", help="read each report dropped into a folder, until stopped")
+    watch.add_argument("inbox", type=Path)
+    watch.add_argument("--out", type=Path, required=True, metavar="DIR", help="where NAME.json results go")
+    watch.add_argument("--done", type=Path, metavar="DIR", help="where read inputs go (default: OUT/done)")
+    watch.add_argument("--failed", type=Path, metavar="DIR",
+                       help="where unreadable inputs go, each with NAME.reason.txt (default: OUT/failed)")
+    watch.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes")
+    watch.add_argument("--timeout", type=float, default=600.0, metavar="S", help="seconds per document")
+    watch.add_argument("--settle", type=float, default=2.0, metavar="S",
+                       help="a file is read once its size and time have not changed for S seconds")
+    watch.add_argument("--poll", action="store_true",
+                       help="scan the folder instead of waiting for events (network shares)")
+    watch.add_argument("--max-pages", type=int, default=400, metavar="N", help="read at most N pages")
+    for p in (parser, inspect, backfill, watch):
         p.add_argument("-v", "--verbose", action="store_true", help="more messages, and tracebacks")
         p.add_argument("-q", "--quiet", action="store_true", help="only errors on stderr")
     return parser
@@ -43,7 +71,7 @@ def _inspect(args: argparse.Namespace) -> int:
     from workers.pipeline import InspectOptions, inspect_file
     from workers.render import render
 
-    options = InspectOptions()
+    options = InspectOptions(max_pages=args.max_pages)
     try:
         report = inspect_file(args.file, options)
     except DisclosureError as err:
@@ -62,12 +90,54 @@ def _inspect(args: argparse.Namespace) -> int:
     return int(report.exit_code)
 
 
+def _backfill(args: argparse.Namespace) -> int:
+    from workers.backfill import BackfillOptions, discover, run_backfill
+    from workers.pipeline import InspectOptions
+    from workers.progress import document_progress
+
+    missing = [str(root) for root in args.roots if not root.exists()]
+    if missing:
+        raise InputError(f"no such folder: {', '.join(missing)}")
+    options = BackfillOptions(inspect=InspectOptions(max_pages=args.max_pages), workers=args.workers,
+                              timeout_s=args.timeout, retries=args.retries, retry_failed=args.retry_failed,
+                              max_bytes=args.max_mb << 20, address=args.address)
+    total = len(discover(args.roots))
+    with document_progress(total, "backfill", args.quiet) as progress:
+        summary = run_backfill(args.roots, args.out, options, progress=progress)
+    print(f"disclosure: {summary.line()}; results in {args.out}", file=sys.stderr)
+    return int(ExitCode.NOT_VERIFIED if summary.failed else ExitCode.VERIFIED)
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from workers.pipeline import InspectOptions
+    from workers.watch import WatchOptions, watch_folder
+
+    if not args.quiet:  # one line per file is what a person watching the service wants to see
+        logging.getLogger("disclosure.watch").setLevel(logging.DEBUG if args.verbose else logging.INFO)
+
+    options = WatchOptions(inbox=args.inbox, out=args.out, done=args.done or args.out / "done",
+                           failed=args.failed or args.out / "failed", workers=args.workers,
+                           timeout_s=args.timeout, settle_s=args.settle, poll=args.poll,
+                           inspect=InspectOptions(max_pages=args.max_pages))
+    watch_folder(options)
+    return int(ExitCode.VERIFIED)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _configure_logging(args.verbose, args.quiet)
     try:
         if args.command == "inspect":
             return _inspect(args)
+        if args.command == "backfill":
+            return _backfill(args)
+        if args.command == "watch":
+            return _watch(args)
+    except DisclosureError as err:
+        print(f"disclosure: error: {err}", file=sys.stderr)
+        if args.verbose:
+            traceback.print_exc()
+        return int(err.exit_code)
     except KeyboardInterrupt:
         print("disclosure: interrupted", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)

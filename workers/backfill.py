@@ -1,0 +1,277 @@
+"""`disclosure backfill`: every report under some folders, read by a pool of Ray actors.
+
+The same code runs on one machine (a Ray started in-process) and on a cluster (`address=`). Each
+actor is one worker process that keeps what is expensive to load (the OCR models) for its life.
+The driver reads each file, keys it by content hash, skips what the results folder already holds,
+and hands the bytes to an idle actor, so workers need no shared file system. It watches each
+document's time: past the timeout the actor is killed (Ray restarts it) and the document becomes a
+failure; when a worker process dies under a document, the document is tried again, up to
+`retries` times. Nothing a document does can end the job, and every document ends as one JSON file.
+
+An actor pool is used rather than Ray Data's `map_batches`, because a dataset aborts on the first
+exception and has no per-row timeout; here a document's failure is a result like any other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ocr.errors import DisclosureError
+from workers.document_job import DocumentOutcome, Failure, failed_outcome, process_document
+from workers.inbox_names import is_temporary
+from workers.pipeline import InspectOptions
+from workers.result_store import DocumentRecord, ResultFolder
+
+Process = Callable[[Path, InspectOptions, str], DocumentOutcome]
+
+
+@dataclass(frozen=True)
+class BackfillOptions:
+    inspect: InspectOptions = InspectOptions()
+    workers: int | None = None  # None: one per CPU Ray reports
+    timeout_s: float = 600.0
+    retries: int = 2  # further tries of a document whose worker process died under it
+    retry_failed: bool = False  # a rerun also redoes documents that failed before
+    max_bytes: int = 512 << 20
+    address: str | None = None  # None: start Ray in this process
+
+
+@dataclass
+class BackfillSummary:
+    total: int = 0
+    done: int = 0
+    failed: int = 0
+    skipped: int = 0  # already in the results folder
+    duplicates: int = 0  # same bytes as another file of this run
+    retried: int = 0  # tries after a worker process died
+    seconds: float = 0.0
+    worker_peak_rss_mb: list[float] = field(default_factory=list)
+
+    def line(self) -> str:
+        rate = (self.done + self.failed) / self.seconds if self.seconds else 0.0
+        return (f"{self.total} files: {self.done} done, {self.failed} failed, {self.skipped} already done, "
+                f"{self.duplicates} duplicates; {self.retried} retried after a worker died; "
+                f"{self.seconds:.1f} s ({rate:.1f} documents/s)")
+
+
+def discover(roots: Iterable[Path]) -> list[Path]:
+    """Every regular file under the roots (or a root that is a file), skipping hidden, temporary
+    and partial downloads; symlinks are not followed into other trees."""
+    found: list[Path] = []
+    for root in roots:
+        if root.is_file():
+            found.append(root)
+            continue
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            found.extend(Path(folder) / name for name in sorted(files)
+                         if not is_temporary(name) and not (Path(folder) / name).is_symlink())
+    return found
+
+
+def _actor_class():
+    import ray
+
+    @ray.remote(max_restarts=-1, max_task_retries=0)
+    class DocumentWorker:
+        """One worker process; `process` and the options it was built with live as long as it."""
+
+        def __init__(self, options: InspectOptions, process: Process) -> None:
+            self.options, self.process = options, process
+
+        def ping(self) -> int:
+            return os.getpid()
+
+        def peak_rss_mb(self) -> float:
+            import resource
+
+            return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+        def read(self, name: str, data: bytes) -> DocumentOutcome:
+            # under its own name in a folder of its own, so the report's `source` is the file's name
+            with tempfile.TemporaryDirectory(prefix="disclosure-") as folder:
+                path = Path(folder) / name
+                path.write_bytes(data)
+                return self.process(path, self.options, name)
+
+    return DocumentWorker
+
+
+def _start_ray(address: str | None, workers: int | None) -> None:
+    import logging
+
+    import ray
+
+    common = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
+    try:
+        if address:
+            ray.init(address=address, **common)
+        else:
+            ray.init(num_cpus=workers or os.cpu_count() or 1, **common)
+    except (ConnectionError, TimeoutError, RuntimeError) as err:
+        where = f"the Ray cluster at {address}" if address else "a local Ray"
+        raise DisclosureError(f"could not start or reach {where}: {str(err).splitlines()[0] if str(err) else err}; "
+                              f"check the address and that `ray start` is running there") from None
+
+
+@dataclass
+class _Job:
+    sha256: str
+    paths: list[str]
+    data: bytes | None  # held until the document is finished, for a retry
+    attempts: int = 0
+    outcome: DocumentOutcome | None = None
+
+    @property
+    def name(self) -> str:
+        return Path(self.paths[0]).name
+
+
+def _read(path: Path, max_bytes: int) -> tuple[bytes | None, Failure | None]:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return None, Failure("input", f"{path.name} is {size >> 20} MiB, over the limit of {max_bytes >> 20} MiB")
+        return path.read_bytes(), None
+    except OSError as err:
+        return None, Failure("input", f"cannot read {path}: {err.strerror or err}")
+
+
+class _Backfill:
+    """The driver's bookkeeping: files not yet looked at, documents waiting for an actor, results."""
+
+    def __init__(self, files: list[Path], results: ResultFolder, options: BackfillOptions, progress) -> None:
+        self.results, self.options, self.progress = results, options, progress
+        self.summary = BackfillSummary(total=len(files))
+        self.finished = results.finished(options.retry_failed)
+        self.files = deque(files)
+        self.queued: deque[_Job] = deque()  # documents to be tried again first
+        self.by_hash: dict[str, _Job] = {}
+
+    def _advance(self) -> None:
+        if self.progress:
+            self.progress(1, self.summary)
+
+    def finish(self, job: _Job, outcome: DocumentOutcome) -> None:
+        job.outcome, job.data = outcome, None
+        self.results.save(DocumentRecord(job.sha256, tuple(job.paths), outcome, job.attempts))
+        if outcome.ok:
+            self.summary.done += 1
+        else:
+            self.summary.failed += 1
+        self._advance()
+
+    def fail(self, job: _Job, stage: str, reason: str) -> None:
+        self.finish(job, failed_outcome(job.name, Failure(stage, reason)))
+
+    def has_work(self) -> bool:
+        return bool(self.queued or self.files)
+
+    def next_job(self) -> _Job | None:
+        """The next document that needs reading; files already done or seen are settled on the way."""
+        while self.queued or self.files:
+            if self.queued:
+                return self.queued.popleft()
+            path = self.files.popleft()
+            data, failure = _read(path, self.options.max_bytes)
+            sha256 = hashlib.sha256(data if data is not None else str(path).encode()).hexdigest()
+            if sha256 in self.finished:
+                self.summary.skipped += 1
+                self._advance()
+            elif sha256 in self.by_hash:  # the same bytes under another name: one result for both
+                twin = self.by_hash[sha256]
+                twin.paths.append(str(path))
+                self.summary.duplicates += 1
+                if twin.outcome is not None:
+                    self.results.save(DocumentRecord(sha256, tuple(twin.paths), twin.outcome, twin.attempts))
+                self._advance()
+            else:
+                job = self.by_hash[sha256] = _Job(sha256, [str(path)], data)
+                if failure is None:
+                    return job
+                self.finish(job, failed_outcome(path.name, failure))
+        return None
+
+    def drive(self, process: Process) -> None:
+        """Keep every actor busy with one document at a time until none is left."""
+        import ray
+        from ray.exceptions import RayActorError
+
+        count = self.options.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        worker_class = _actor_class()
+        actors = [worker_class.remote(self.options.inspect, process) for _ in range(count)]
+        idle: deque = deque(actors)
+        recovering: dict = {}  # ping ref -> actor, while Ray restarts the actor
+        running: dict = {}  # result ref -> (actor, job, start time)
+        while True:
+            while idle and (job := self.next_job()) is not None:
+                actor = idle.popleft()
+                job.attempts += 1
+                running[actor.read.remote(job.name, job.data)] = (actor, job, time.monotonic())
+            if not running and not self.has_work():
+                break
+            ready, _ = ray.wait(list(running) + list(recovering), num_returns=1, timeout=0.5)
+            for ref in ready:
+                if ref in recovering:
+                    actor = recovering.pop(ref)
+                    try:
+                        ray.get(ref)
+                        idle.append(actor)
+                    except RayActorError:  # still restarting
+                        time.sleep(0.2)
+                        recovering[actor.ping.remote()] = actor
+                    continue
+                actor, job, _ = running.pop(ref)
+                try:
+                    outcome = ray.get(ref)
+                except RayActorError:
+                    recovering[actor.ping.remote()] = actor
+                    if job.attempts <= self.options.retries:
+                        self.summary.retried += 1
+                        self.queued.appendleft(job)
+                    else:
+                        self.fail(job, "worker", f"the worker process died {job.attempts} times while reading it")
+                    continue
+                idle.append(actor)
+                self.finish(job, outcome)
+            now = time.monotonic()
+            for ref, (actor, job, since) in list(running.items()):
+                if now - since > self.options.timeout_s:
+                    del running[ref]
+                    ray.kill(actor, no_restart=False)
+                    recovering[actor.ping.remote()] = actor
+                    self.fail(job, "timeout", f"not finished after {self.options.timeout_s:g} s")
+        self.summary.worker_peak_rss_mb = [round(mb, 1) for mb in ray.get([a.peak_rss_mb.remote() for a in actors])]
+
+
+def run_backfill(roots: list[Path], out: Path, options: BackfillOptions = BackfillOptions(),
+                 progress=None, process: Process = process_document) -> BackfillSummary:
+    """Process every file under `roots` not yet in `out`; `progress(advance, summary)` is called
+    as documents finish. Raises only for what stops the whole job (no Ray, no results folder)."""
+    started = time.perf_counter()
+    results = ResultFolder(out)
+    try:
+        results.prepare()
+    except OSError as err:
+        raise DisclosureError(f"cannot write results to {out}: {err.strerror or err}") from None
+    job = _Backfill(discover(roots), results, options, progress)
+    first = job.next_job()  # a rerun with nothing left to do starts no Ray at all
+    if first is not None:
+        job.queued.append(first)
+        _start_ray(options.address, options.workers)
+        import ray
+
+        try:
+            job.drive(process)
+        finally:
+            ray.shutdown()
+    results.write_tables()
+    job.summary.seconds = time.perf_counter() - started
+    return job.summary

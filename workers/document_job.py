@@ -1,0 +1,77 @@
+"""One document processed for a batch: never raises, so one bad file cannot stop a backfill or the
+watcher; what went wrong becomes a failure with the stage and a one-line reason.
+
+Both `disclosure backfill` (inside a Ray actor) and `disclosure watch` (inside a worker process)
+call `process_document`; `disclosure inspect` calls the same `inspect_file` underneath.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ocr.errors import DisclosureError
+from table_recon.report import Status, error_report
+from workers.pipeline import InspectOptions, inspect_file
+
+_CHUNK = 1 << 20
+
+
+def content_hash(path: Path) -> str:
+    """sha256 of the file's bytes: the key under which its result is stored, whatever its name."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Failure:
+    stage: str  # "input" (the file itself), "ocr"/"layout"/"table_recon", "internal", "timeout", "worker"
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"stage": self.stage, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class DocumentOutcome:
+    """The result of one document: a report (for `failed` ones an error report) or a failure."""
+
+    name: str
+    report: dict  # the output contract of `inspect --json`
+    failure: Failure | None
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+
+def failed_outcome(name: str, failure: Failure, seconds: float = 0.0) -> DocumentOutcome:
+    report = error_report(name, failure.reason, failure.stage).as_dict()
+    return DocumentOutcome(name, report, failure, seconds)
+
+
+def process_document(path: Path, options: InspectOptions = InspectOptions(), name: str | None = None) -> DocumentOutcome:
+    """Read one file. A report whose rules fail is a success (the finding is the result); a file
+    that cannot be read at all, or a bug met on the way, is a failure with its reason."""
+    name = name or path.name
+    started = time.perf_counter()
+    try:
+        report = inspect_file(path, options)
+    except DisclosureError as err:
+        return failed_outcome(name, Failure("input", str(err)), time.perf_counter() - started)
+    except MemoryError:
+        return failed_outcome(name, Failure("internal", "ran out of memory"), time.perf_counter() - started)
+    except Exception as err:  # a bug on one document must not stop the others
+        return failed_outcome(name, Failure("internal", f"{type(err).__name__}: {err}"),
+                              time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    if report.status is Status.ERROR:
+        stage = report.errors[0].stage if report.errors else "table_recon"
+        return DocumentOutcome(name, report.as_dict(), Failure(stage, report.warnings[0]), seconds)
+    return DocumentOutcome(name, report.as_dict(), None, seconds)

@@ -1,0 +1,164 @@
+"""The results folder of a backfill: one JSON per document, keyed by content hash, and the tables
+built from all of them.
+
+    OUT/documents/<sha256>.json   one per distinct document: paths, outcome, failure, report
+    OUT/reports.parquet|csv       one row per report, a column per field
+    OUT/fields.parquet|csv        one row per report and field: value, state, page, line, raw text
+    OUT/failures.parquet|csv      one row per document that could not be processed, with the reason
+
+A document's JSON is written atomically once it is finished, so a rerun (after a crash, or with
+more files) skips exactly the documents already done; the tables are rebuilt from the JSON files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from table_recon.formats import FORMATS
+from workers.document_job import DocumentOutcome
+
+DOCUMENTS = "documents"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Readers see the old file or the new one, never half of one, even if the writer is killed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    sha256: str
+    paths: tuple[str, ...]
+    outcome: DocumentOutcome
+    attempts: int
+
+    def as_dict(self) -> dict:
+        return {
+            "sha256": self.sha256,
+            "paths": list(self.paths),
+            "outcome": "done" if self.outcome.ok else "failed",
+            "failure": self.outcome.failure.as_dict() if self.outcome.failure else None,
+            "attempts": self.attempts,
+            "seconds": round(self.outcome.seconds, 4),
+            "report": self.outcome.report,
+        }
+
+
+class ResultFolder:
+    """Where a backfill writes; the only state a rerun needs is what is already in it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.documents = root / DOCUMENTS
+
+    def prepare(self) -> None:
+        self.documents.mkdir(parents=True, exist_ok=True)
+
+    def path_of(self, sha256: str) -> Path:
+        return self.documents / f"{sha256}.json"
+
+    def finished(self, retry_failed: bool) -> set[str]:
+        """Hashes of documents already processed; failed ones too unless they are to be retried."""
+        done = set()
+        for record in self.records():
+            if record["outcome"] == "done" or not retry_failed:
+                done.add(record["sha256"])
+        return done
+
+    def save(self, record: DocumentRecord) -> None:
+        write_atomically(self.path_of(record.sha256), json.dumps(record.as_dict(), ensure_ascii=False))
+
+    def records(self) -> Iterator[dict]:
+        if not self.documents.is_dir():
+            return
+        for path in sorted(self.documents.glob("*.json")):
+            try:
+                yield json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue  # a file a person damaged by hand: its document is simply done again
+
+    def write_tables(self) -> dict[str, int]:
+        """Rebuild the Parquet and CSV tables from every document JSON; returns rows per table."""
+        import pyarrow as pa
+        import pyarrow.csv as pa_csv
+        import pyarrow.parquet as pq
+
+        tables = build_tables(self.records())
+        counts = {}
+        for name, rows in tables.items():
+            table = pa.Table.from_pylist(rows, schema=_schema(name, rows))
+            pq.write_table(table, self.root / f"{name}.parquet")
+            pa_csv.write_csv(table, self.root / f"{name}.csv")
+            counts[name] = len(rows)
+        return counts
+
+
+_FIELD_KEYS = tuple(dict.fromkeys(key for fmt in FORMATS.values() for key in fmt.keys()))
+_REPORT_COLUMNS = ("sha256", "path", "source", "format", "agency", "year", "status", "rules_checked",
+                   "rules_failed", "fields_unread", "warnings")
+_LONG_COLUMNS = ("sha256", "path", "key", "value", "state", "page", "line", "raw", "confidence")
+_FAILURE_COLUMNS = ("sha256", "path", "stage", "reason", "attempts")
+
+
+def build_tables(records: Iterable[dict]) -> dict[str, list[dict]]:
+    reports, fields, failures = [], [], []
+    for record in records:
+        path = record["paths"][0] if record["paths"] else ""
+        if record["outcome"] != "done":
+            failure = record["failure"] or {}
+            failures.append({"sha256": record["sha256"], "path": path, "stage": failure.get("stage"),
+                             "reason": failure.get("reason"), "attempts": record["attempts"]})
+            continue
+        report = record["report"]
+        checks = report.get("checks", [])
+        cells = report.get("cells", {})
+        row = {"sha256": record["sha256"], "path": path, "source": report["source"],
+               "format": report["format"], "agency": report["agency"], "year": report["year"],
+               "status": report["status"], "rules_checked": sum(1 for c in checks if c["ok"] is not None),
+               "rules_failed": sum(1 for c in checks if c["ok"] is False),
+               "fields_unread": sum(1 for c in cells.values() if c["state"] in ("missing", "ambiguous")),
+               "warnings": len(report.get("warnings", []))}
+        row.update({key: _float(report["fields"].get(key)) for key in _FIELD_KEYS})
+        reports.append(row)
+        for key, cell in cells.items():
+            fields.append({"sha256": record["sha256"], "path": path, "key": key,
+                           "value": _float(cell.get("value")), "state": cell["state"],
+                           "page": cell.get("page"), "line": cell.get("line"), "raw": cell.get("raw"),
+                           "confidence": cell.get("confidence", 1.0 if "raw" in cell else None)})
+    return {"reports": reports, "fields": fields, "failures": failures}
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _schema(name: str, rows: list[dict]):
+    """Explicit types, so an empty table or a column that is null in every row still has its type."""
+    import pyarrow as pa
+
+    text, integer, real = pa.string(), pa.int64(), pa.float64()
+    if name == "reports":
+        types = {"year": integer, "rules_checked": integer, "rules_failed": integer,
+                 "fields_unread": integer, "warnings": integer}
+        columns = [pa.field(c, types.get(c, text)) for c in _REPORT_COLUMNS] + [pa.field(k, real) for k in _FIELD_KEYS]
+    elif name == "fields":
+        types = {"value": real, "page": integer, "line": integer, "confidence": real}
+        columns = [pa.field(c, types.get(c, text)) for c in _LONG_COLUMNS]
+    else:
+        columns = [pa.field(c, integer if c == "attempts" else text) for c in _FAILURE_COLUMNS]
+    return pa.schema(columns)
