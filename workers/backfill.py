@@ -52,6 +52,7 @@ class BackfillSummary:
     duplicates: int = 0  # same bytes as another file of this run
     retried: int = 0  # tries after a worker process died
     seconds: float = 0.0
+    ray_start_s: float = 0.0  # connecting to or starting Ray, and the workers' first readiness
     worker_peak_rss_mb: list[float] = field(default_factory=list)
 
     def line(self) -> str:
@@ -104,11 +105,27 @@ def _actor_class():
     return DocumentWorker
 
 
+def _check_reachable(address: str) -> None:
+    """Ray's own connect retries for minutes, printing as it goes; a closed port is told at once."""
+    import socket
+
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    try:
+        with socket.create_connection((host or "127.0.0.1", int(port)), timeout=10):
+            pass
+    except (OSError, ValueError) as err:
+        raise DisclosureError(f"cannot reach the Ray cluster at {address} ({getattr(err, 'strerror', None) or err}); "
+                              f"check the address (HOST:PORT of the head node) and that `ray start --head` "
+                              f"is running there") from None
+
+
 def _start_ray(address: str | None, workers: int | None) -> None:
     import logging
 
     import ray
 
+    if address and address != "auto":
+        _check_reachable(address)
     common = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
     try:
         if address:
@@ -200,21 +217,49 @@ class _Backfill:
         return None
 
     def drive(self, process: Process) -> None:
-        """Keep every actor busy with one document at a time until none is left."""
+        """Keep two documents queued at each actor (so it never waits while the driver saves a
+        result) until none is left. An actor's clock for the timeout starts when it begins a
+        document, not when the document was queued behind another."""
         import ray
         from ray.exceptions import RayActorError
 
         count = self.options.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         worker_class = _actor_class()
         actors = [worker_class.remote(self.options.inspect, process) for _ in range(count)]
-        idle: deque = deque(actors)
+        started = time.perf_counter()
+        ray.get([actor.ping.remote() for actor in actors])  # each has imported the pipeline
+        self.summary.ray_start_s += time.perf_counter() - started
+        lanes = {actor: deque() for actor in actors}  # refs queued at each actor, oldest first
+        since = {actor: 0.0 for actor in actors}  # when the actor began its oldest document
+        running: dict = {}  # result ref -> (actor, job)
         recovering: dict = {}  # ping ref -> actor, while Ray restarts the actor
-        running: dict = {}  # result ref -> (actor, job, start time)
+
+        def abandon(actor, head_stage: str | None) -> None:
+            """The actor is gone: its current document is charged, the ones queued behind it go back."""
+            for position, ref in enumerate(lanes[actor]):
+                _, job = running.pop(ref)
+                if position > 0:
+                    job.attempts -= 1
+                    self.queued.appendleft(job)
+                elif head_stage == "timeout":
+                    self.fail(job, "timeout", f"not finished after {self.options.timeout_s:g} s")
+                elif job.attempts <= self.options.retries:
+                    self.summary.retried += 1
+                    self.queued.appendleft(job)
+                else:
+                    self.fail(job, "worker", f"the worker process died {job.attempts} times while reading it")
+            lanes[actor].clear()
+            recovering[actor.ping.remote()] = actor
+
         while True:
-            while idle and (job := self.next_job()) is not None:
-                actor = idle.popleft()
-                job.attempts += 1
-                running[actor.read.remote(job.name, job.data)] = (actor, job, time.monotonic())
+            for actor in actors:
+                while actor not in recovering.values() and len(lanes[actor]) < 2 and (job := self.next_job()):
+                    job.attempts += 1
+                    ref = actor.read.remote(job.name, job.data)
+                    if not lanes[actor]:
+                        since[actor] = time.monotonic()
+                    lanes[actor].append(ref)
+                    running[ref] = (actor, job)
             if not running and not self.has_work():
                 break
             ready, _ = ray.wait(list(running) + list(recovering), num_returns=1, timeout=0.5)
@@ -223,32 +268,41 @@ class _Backfill:
                     actor = recovering.pop(ref)
                     try:
                         ray.get(ref)
-                        idle.append(actor)
                     except RayActorError:  # still restarting
                         time.sleep(0.2)
                         recovering[actor.ping.remote()] = actor
                     continue
-                actor, job, _ = running.pop(ref)
+                if ref not in running:
+                    continue
+                actor, job = running[ref]
                 try:
                     outcome = ray.get(ref)
                 except RayActorError:
-                    recovering[actor.ping.remote()] = actor
-                    if job.attempts <= self.options.retries:
-                        self.summary.retried += 1
-                        self.queued.appendleft(job)
-                    else:
-                        self.fail(job, "worker", f"the worker process died {job.attempts} times while reading it")
+                    abandon(actor, "worker")
                     continue
-                idle.append(actor)
+                del running[ref]
+                lanes[actor].remove(ref)
+                since[actor] = time.monotonic()
                 self.finish(job, outcome)
             now = time.monotonic()
-            for ref, (actor, job, since) in list(running.items()):
-                if now - since > self.options.timeout_s:
-                    del running[ref]
+            for actor in actors:
+                if lanes[actor] and now - since[actor] > self.options.timeout_s:
                     ray.kill(actor, no_restart=False)
-                    recovering[actor.ping.remote()] = actor
-                    self.fail(job, "timeout", f"not finished after {self.options.timeout_s:g} s")
-        self.summary.worker_peak_rss_mb = [round(mb, 1) for mb in ray.get([a.peak_rss_mb.remote() for a in actors])]
+                    abandon(actor, "timeout")
+        self.summary.worker_peak_rss_mb = _peak_rss(actors)
+
+def _peak_rss(actors: list) -> list[float]:
+    """Each actor's peak memory; one still restarting after a kill is left out."""
+    import ray
+    from ray.exceptions import RayActorError
+
+    peaks = []
+    for actor in actors:
+        try:
+            peaks.append(round(ray.get(actor.peak_rss_mb.remote(), timeout=30), 1))
+        except (RayActorError, ray.exceptions.GetTimeoutError):
+            continue
+    return peaks
 
 
 def run_backfill(roots: list[Path], out: Path, options: BackfillOptions = BackfillOptions(),
@@ -265,7 +319,9 @@ def run_backfill(roots: list[Path], out: Path, options: BackfillOptions = Backfi
     first = job.next_job()  # a rerun with nothing left to do starts no Ray at all
     if first is not None:
         job.queued.append(first)
+        ray_started = time.perf_counter()
         _start_ray(options.address, options.workers)
+        job.summary.ray_start_s = time.perf_counter() - ray_started
         import ray
 
         try:

@@ -103,7 +103,10 @@ class ResultFolder:
         for name, rows in tables.items():
             table = pa.Table.from_pylist(rows, schema=_schema(name, rows))
             pq.write_table(table, self.root / f"{name}.parquet")
-            pa_csv.write_csv(table, self.root / f"{name}.csv")
+            buffer = pa.BufferOutputStream()
+            pa_csv.write_csv(table, buffer)
+            # with a byte-order mark, so that spreadsheet programs on Chinese Windows read UTF-8
+            (self.root / f"{name}.csv").write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().to_pybytes())
             counts[name] = len(rows)
         return counts
 

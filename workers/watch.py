@@ -242,6 +242,7 @@ class Watcher:
         from watchdog.observers import Observer
 
         wake = self.wake
+        logging.getLogger("watchdog.observers.inotify").setLevel(logging.CRITICAL)  # stopping logs a spurious error
 
         class _Wake(FileSystemEventHandler):
             def on_any_event(self, event) -> None:
