@@ -44,19 +44,50 @@ class _Segment:
     exact: bool
 
 
+def _heading_at(rows: tuple[LabeledRow, ...], r: int, i: int, fmt: FormatSpec) -> tuple[TableSpec | None, bool, bool]:
+    """The table whose heading line `i` of row `r` is, whether it is a heading at all (the end of
+    the tables is one, with no table), and whether it runs on into the next label line (a heading
+    wrapped over two lines)."""
+    labels = rows[r].label_lines
+    line, following = labels[i], None
+    if i + 1 < len(labels):
+        following = labels[i + 1]
+    elif not rows[r].cells and r + 1 < len(rows) and rows[r + 1].label_lines:
+        following = rows[r + 1].label_lines[0]
+    def heading_of(text: str) -> tuple[TableSpec | None, bool]:
+        new = next((spec for spec in fmt.tables if is_heading(text, spec.heading)), None)
+        return new, new is not None or is_end_of_tables(text)
+
+    new, heading = heading_of(line)
+    if heading:
+        return new, True, False
+    if following and not heading_of(following)[1]:  # only a heading that neither half is alone
+        new, heading = heading_of(line + following)
+        if heading:
+            return new, True, True
+    return None, False, False
+
+
 def _segments(rows: tuple[LabeledRow, ...], fmt: FormatSpec) -> Iterator[_Segment]:
     """Cut the rows at section headings; label lines before a heading stay with the old table."""
     table: TableSpec | None = None
-    for row in rows:
-        start = 0
-        for i, line in enumerate(row.label_lines):
-            new = next((spec for spec in fmt.tables if is_heading(line, spec.heading)), None)
-            if new is None and not is_end_of_tables(line):
+    carried = False  # the previous row's heading ran on into this row's first line
+    for r, row in enumerate(rows):
+        start = 1 if carried else 0
+        carried = False
+        i = start
+        while i < len(row.label_lines):
+            new, heading, joined = _heading_at(rows, r, i, fmt)
+            if not heading:
+                i += 1
                 continue
             if table is not None and i > start:
                 yield _Segment(table, row.label_lines[start:i], row.label_origins[start:i], None, row.exact)
-            table, start = new, i + 1
-        if table is not None:
+            consumed = 2 if joined and i + 1 < len(row.label_lines) else 1
+            carried = joined and consumed == 1
+            table, start = new, i + consumed
+            i = start
+        if table is not None and not (carried and not row.cells):
             yield _Segment(table, row.label_lines[start:], row.label_origins[start:], row, row.exact)
 
 

@@ -97,7 +97,7 @@ def test_pdf_without_tables_is_not_a_report(capsys, tmp_path):
     assert code == 2 and "not a government information disclosure annual report" in err
 
 
-def test_image_only_pdf_needs_ocr(capsys, tmp_path):
+def test_image_only_pdf_without_tables_is_read_by_ocr_and_refused(capsys, tmp_path):
     from PIL import Image
 
     image = tmp_path / "page.png"
@@ -107,4 +107,4 @@ def test_image_only_pdf_needs_ocr(capsys, tmp_path):
     path = tmp_path / "scan.pdf"
     pdf.output(str(path))
     code, err = _run(capsys, path)
-    assert code == 2 and "OCR" in err
+    assert code == 2 and "no statutory table" in err and len(err.strip().splitlines()) == 1

@@ -40,3 +40,11 @@ def test_seed_in_gbk_reads_the_same():
     utf8 = read_bytes(SEED.read_bytes(), SEED.name)
     gbk = read_bytes(SEED.read_text(encoding="utf-8").encode("gb18030"), SEED.name)
     assert gbk.fields == utf8.fields and gbk.status == utf8.status
+
+
+def test_a_section_heading_wrapped_over_two_lines_still_opens_its_table(seed_text):
+    wrapped = seed_text.replace("四、政府信息公开行政复议、行政诉讼情况", "四、政府信息公开行政复议、\n行政诉讼情况")
+    assert wrapped != seed_text
+    report = read_bytes(wrapped.encode("utf-8"))
+    assert report.status.value == "verified"
+    assert report.fields == read_bytes(seed_text.encode("utf-8")).fields

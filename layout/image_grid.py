@@ -1,0 +1,192 @@
+"""Ruling segments and OCR lines of a scanned page become ruled grids with merged cells.
+
+Rules that touch form one table. Its row and column boundaries are the clustered positions of its
+horizontal and vertical rules; two neighbouring base cells are one merged cell where no rule
+separates them (a rule that runs only part of the way is how a merged cell is drawn). Each OCR
+line goes to the cell holding its centre.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from layout.cell_text import CellKind, parse_cell
+from ocr.origin import Box, Origin
+from ocr.pdf_text import GridCell, PdfPage, PositionedLine, RuledGrid
+from ocr.scan import Rule, ScanPage
+
+SNAP = 8  # pixels within which rule positions are one boundary
+# shapes the recogniser gives for digits in a lone number cell ("0" as the full stop "。")
+_DIGIT_LOOKALIKES = str.maketrans({"。": "0", "O": "0", "o": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
+
+
+def _as_cell_text(text: str) -> str:
+    """A cell made only of digits and digit look-alikes is a number; anything else stays as read."""
+    mapped = text.translate(_DIGIT_LOOKALIKES)
+    return mapped if mapped.strip() and all(ch.isdigit() or ch in " .,+-" for ch in mapped) else text
+
+
+def _touching(a: Box, b: Box, pad: float = 6) -> bool:
+    return a.x0 - pad <= b.x1 and b.x0 - pad <= a.x1 and a.top - pad <= b.bottom and b.top - pad <= a.bottom
+
+
+def _tables(rules: tuple[Rule, ...]) -> list[list[Rule]]:
+    parent = list(range(len(rules)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(rules):
+        for j in range(i + 1, len(rules)):
+            if a.horizontal != rules[j].horizontal and _touching(a.box, rules[j].box):
+                parent[find(i)] = find(j)
+    groups: dict[int, list[Rule]] = {}
+    for i, rule in enumerate(rules):
+        groups.setdefault(find(i), []).append(rule)
+    return [g for g in groups.values() if sum(r.horizontal for r in g) >= 2 and sum(not r.horizontal for r in g) >= 2]
+
+
+def _positions(values: list[float]) -> list[float]:
+    out: list[list[float]] = []
+    for value in sorted(values):
+        if out and value - out[-1][-1] <= SNAP:
+            out[-1].append(value)
+        else:
+            out.append([value])
+    return [sum(group) / len(group) for group in out]
+
+
+def _covered(ink, horizontal: bool, at: float, start: float, end: float) -> bool:
+    """Is there a rule at `at` all the way from `start` to `end`? Ink must cover nearly every pixel
+    of the run in some line within a few pixels of `at`; a glyph's stroke covers only part of a
+    cell's height, with paper (the cell's padding) between it and the rules."""
+    low, high = int(round(start)) + 2, int(round(end)) - 2
+    centre = int(round(at))
+    if high <= low:
+        return False
+    band = ink[max(centre - 3, 0):centre + 4, low:high] if horizontal else ink[low:high, max(centre - 3, 0):centre + 4].T
+    return band.size > 0 and float(band.mean(axis=1).max()) >= _COVERAGE
+
+
+_COVERAGE = 0.92
+
+
+# Reads the crops of the given boxes of the page, for each: (text, confidence) or None where the
+# crop holds no ink.
+CellReader = Callable[[list[tuple[float, float, float, float]]], list[tuple[str, float] | None]]
+
+
+def _grid(rules: list[Rule], lines: list[PositionedLine], source: str, page: int,
+          read_cells: CellReader | None, ink) -> tuple[RuledGrid | None, set[int]]:
+    ys = _positions([(r.box.top + r.box.bottom) / 2 for r in rules if r.horizontal])
+    candidates = _positions([(r.box.x0 + r.box.x1) / 2 for r in rules if not r.horizontal])
+    # a column boundary is a vertical rule running the full height of at least one row
+    vertical = {x: [_covered(ink, False, x, ys[k], ys[k + 1]) for k in range(len(ys) - 1)] for x in candidates}
+    xs = [x for x in candidates if any(vertical[x])]
+    if len(xs) < 2 or len(ys) < 2:
+        return None, set()
+    rows, cols = len(ys) - 1, len(xs) - 1
+    owner = {(i, j): (i, j) for i in range(rows) for j in range(cols)}
+
+    def root(cell):
+        while owner[cell] != cell:
+            cell = owner[cell]
+        return cell
+
+    def merge(a, b):
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            owner[max(ra, rb)] = min(ra, rb)
+
+    for i in range(rows):
+        for j in range(cols):
+            if j + 1 < cols and not vertical[xs[j + 1]][i]:
+                merge((i, j), (i, j + 1))
+            if i + 1 < rows and not _covered(ink, True, ys[i + 1], xs[j], xs[j + 1]):
+                merge((i, j), (i + 1, j))
+    members: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for cell in owner:
+        members.setdefault(root(cell), []).append(cell)
+    texts: dict[tuple[int, int], list[PositionedLine]] = {}
+    used: set[int] = set()
+    for index, line in enumerate(lines):
+        x, y = line.origin.box.center
+        if not (xs[0] <= x <= xs[-1] and ys[0] <= y <= ys[-1]):
+            continue
+        i = max(k for k in range(rows) if ys[k] <= y) if y < ys[-1] else rows - 1
+        j = max(k for k in range(cols) if xs[k] <= x) if x < xs[-1] else cols - 1
+        texts.setdefault(root((i, j)), []).append(line)
+        used.add(index)
+    roots = sorted(members)
+    boxes = [(xs[min(c[1] for c in members[r])], ys[min(c[0] for c in members[r])],
+              xs[max(c[1] for c in members[r]) + 1], ys[max(c[0] for c in members[r]) + 1]) for r in roots]
+    by_crop = dict(zip(roots, read_cells(boxes))) if read_cells and boxes else {}
+    grid_rows = []
+    for i in range(rows):
+        row = []
+        for j in range(cols):
+            if root((i, j)) != (i, j):
+                row.append(GridCell(None, None))
+                continue
+            cells = members[(i, j)]
+            box = Box(xs[min(c[1] for c in cells)], ys[min(c[0] for c in cells)],
+                      xs[max(c[1] for c in cells) + 1], ys[max(c[0] for c in cells) + 1])
+            found = sorted(texts.get((i, j), []), key=lambda l: (round(l.origin.box.top / 10), l.origin.box.x0))
+            raw = "".join(l.text for l in found)
+            confidence = min((l.origin.confidence for l in found), default=1.0)
+            if (i, j) in by_crop:  # every cell read from its own crop: the page's lines can run across rules
+                raw, confidence = by_crop[(i, j)] or ("", 1.0)
+            row.append(GridCell(_as_cell_text(raw), Origin(source, raw, page=page, box=box, confidence=confidence)))
+        grid_rows.append(tuple(row))
+    return RuledGrid(Box(xs[0], ys[0], xs[-1], ys[-1]), tuple(grid_rows)), used
+
+
+def _reading_order(lines: list[PositionedLine]) -> list[PositionedLine]:
+    """Lines top to bottom; pieces of one printed line (detection can cut a line in two, and skew
+    can put the right piece higher) are joined left to right into one."""
+    rows: list[list[PositionedLine]] = []
+    for line in sorted(lines, key=lambda l: l.origin.box.center[1]):
+        box = line.origin.box
+        if rows:
+            last = rows[-1][-1].origin.box
+            if abs(box.center[1] - last.center[1]) <= 0.5 * min(box.height, last.height):
+                rows[-1].append(line)
+                continue
+        rows.append([line])
+    out = []
+    for row in rows:
+        row.sort(key=lambda l: l.origin.box.x0)
+        merged = row[0]
+        for piece in row[1:]:
+            gap = piece.origin.box.x0 - merged.origin.box.x1
+            if 0 <= gap <= 2 * piece.origin.box.height:
+                text = merged.text + piece.text
+                merged = PositionedLine(text, Origin(merged.origin.source, text, page=merged.origin.page,
+                                                     box=merged.origin.box.union(piece.origin.box),
+                                                     confidence=min(merged.origin.confidence, piece.origin.confidence)))
+            else:
+                out.append(merged)
+                merged = piece
+        out.append(merged)
+    return out
+
+
+def page_from_scan(scan: ScanPage, source: str, read_cells: CellReader | None = None) -> PdfPage:
+    """The scanned page in the shape the PDF path reads: text lines outside grids, and grids.
+    With `read_cells`, every unmerged cell is also read from its own crop, and a number read there
+    is taken over the page-level reading (which can join neighbouring cells)."""
+    import cv2
+
+    lines = list(scan.lines)
+    grids, used = [], set()
+    ink = cv2.cvtColor(scan.image, cv2.COLOR_BGR2GRAY) < 160
+    for rules in _tables(scan.rules):
+        grid, taken = _grid(rules, lines, source, scan.number, read_cells, ink)
+        if grid is not None and len(grid.rows) > 1 and max(len(r) for r in grid.rows) > 1:
+            grids.append(grid)
+            used |= taken
+    outside = _reading_order([line for i, line in enumerate(lines) if i not in used])
+    return PdfPage(scan.number, scan.width, scan.height, tuple(outside), tuple(grids))
