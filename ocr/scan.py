@@ -132,6 +132,19 @@ def _segments(mask: np.ndarray, horizontal: bool) -> list[Rule]:
     return rules
 
 
+def _without_tables(image: np.ndarray, rule_mask: np.ndarray) -> np.ndarray:
+    """The page with every ruled table painted white: the extents of the large connected
+    networks of rules, which text lines alone never form."""
+    import cv2
+
+    count, _, stats, _ = cv2.connectedComponentsWithStats(rule_mask)
+    out = image.copy()
+    for x, y, w, h, _ in stats[1:count]:
+        if w >= image.shape[1] // 8 and h >= 40:
+            out[y:y + h, x:x + w] = 255
+    return out
+
+
 def read_scan_page(image: np.ndarray, number: int, source: str, models: OcrModels) -> ScanPage:
     import cv2
 
@@ -139,9 +152,10 @@ def read_scan_page(image: np.ndarray, number: int, source: str, models: OcrModel
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     horizontal, vertical = _rule_masks(gray)
     rules = _segments(horizontal, True) + _segments(vertical, False)
+    # the page's own detection is needed only outside the tables, whose cells are read one by one
     lines = tuple(PositionedLine(line.text, Origin(source, line.text, page=number, box=Box(*line.box),
                                                    confidence=line.confidence))
-                  for line in read_lines(image, models))
+                  for line in read_lines(_without_tables(image, horizontal | vertical), models))
     height, width = gray.shape
     return ScanPage(number, width, height, lines, tuple(rules), angle, image)
 
