@@ -33,10 +33,6 @@ class UnsupportedInput(DisclosureError):
     """A file type this service does not read."""
 
 
-class NeedsOcr(DisclosureError):
-    """Every page needs OCR but no OCR engine is available."""
-
-
 @contextlib.contextmanager
 def reading(path: Path) -> Iterator[None]:
     """Turn the operating system's refusals to read `path` into one-line `InputError`s."""
