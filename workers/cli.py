@@ -97,7 +97,7 @@ def _inspect(args: argparse.Namespace) -> int:
 
 
 def _backfill(args: argparse.Namespace) -> int:
-    from workers.backfill import BackfillOptions, discover, run_backfill
+    from workers.backfill import BackfillOptions, run_backfill
     from workers.pipeline import InspectOptions
     from workers.progress import document_progress
 
@@ -107,8 +107,7 @@ def _backfill(args: argparse.Namespace) -> int:
     options = BackfillOptions(inspect=InspectOptions(max_pages=args.max_pages), workers=args.workers,
                               timeout_s=args.timeout, retries=args.retries, retry_failed=args.retry_failed,
                               max_bytes=args.max_mb << 20, address=args.address)
-    total = len(discover(args.roots))
-    with document_progress(total, "backfill", args.quiet) as progress:
+    with document_progress("backfill", args.quiet) as progress:
         summary = run_backfill(args.roots, args.out, options, progress=progress)
     print(f"disclosure: {summary.line()}; results in {args.out}", file=sys.stderr)
     return int(ExitCode.NOT_VERIFIED if summary.failed else ExitCode.VERIFIED)

@@ -20,8 +20,9 @@ class _RateColumn(ProgressColumn):
 
 
 @contextmanager
-def document_progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int, object], None]]:
-    """Yields `advance(n, summary)`, to be called as documents finish."""
+def document_progress(label: str, quiet: bool) -> Iterator[Callable[[int, object], None]]:
+    """Yields `advance(n, summary)`, to be called as documents finish; the bar's length is the
+    summary's `total`, known once the runner has listed its inputs."""
     console = Console(file=sys.stderr)
     if quiet or not console.is_terminal:
         yield lambda advance, summary: None
@@ -29,9 +30,9 @@ def document_progress(total: int, label: str, quiet: bool) -> Iterator[Callable[
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), _RateColumn(), TimeElapsedColumn(),
                TextColumn("eta"), TimeRemainingColumn(), TextColumn("{task.fields[failed]} failed"))
     with Progress(*columns, console=console, transient=False) as bar:
-        task = bar.add_task(label, total=total, failed=0)
+        task = bar.add_task(label, total=None, failed=0)
 
         def advance(n: int, summary) -> None:
-            bar.update(task, advance=n, failed=getattr(summary, "failed", 0))
+            bar.update(task, total=summary.total, advance=n, failed=summary.failed)
 
         yield advance
