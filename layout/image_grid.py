@@ -13,11 +13,12 @@ from collections.abc import Callable
 from layout.cell_text import CellKind, parse_cell
 from ocr.origin import Box, Origin
 from ocr.pdf_text import GridCell, PdfPage, PositionedLine, RuledGrid
+from ocr.cell_reading import CellReading
+from ocr.paddle_engine import DIGIT_LOOKALIKES
 from ocr.scan import Rule, ScanPage
 
 SNAP = 8  # pixels within which rule positions are one boundary
-# shapes the recogniser gives for digits in a lone number cell ("0" as the full stop "。")
-_DIGIT_LOOKALIKES = str.maketrans({"。": "0", "O": "0", "o": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
+_DIGIT_LOOKALIKES = str.maketrans(DIGIT_LOOKALIKES)
 
 
 def _as_cell_text(text: str) -> str:
@@ -49,14 +50,19 @@ def _tables(rules: tuple[Rule, ...]) -> list[list[Rule]]:
     return [g for g in groups.values() if sum(r.horizontal for r in g) >= 2 and sum(not r.horizontal for r in g) >= 2]
 
 
-def _positions(values: list[float]) -> list[float]:
-    out: list[list[float]] = []
-    for value in sorted(values):
-        if out and value - out[-1][-1] <= SNAP:
-            out[-1].append(value)
-        else:
-            out.append([value])
-    return [sum(group) / len(group) for group in out]
+def _positions(rules: list[Rule], horizontal: bool) -> list[float]:
+    """Boundary positions across the rules' direction, longest rules first: a rule within SNAP of
+    a longer one is the same boundary. Clustering by nearness alone would chain glyph strokes
+    (which blur and noise turn into short segments) into one cluster and pull a rule's position
+    off the rule."""
+    spans = sorted(((r.box.x1 - r.box.x0, (r.box.top + r.box.bottom) / 2) if horizontal else
+                    (r.box.bottom - r.box.top, (r.box.x0 + r.box.x1) / 2) for r in rules if r.horizontal == horizontal),
+                   reverse=True)
+    positions: list[float] = []
+    for _, at in spans:
+        if all(abs(at - p) > SNAP for p in positions):
+            positions.append(at)
+    return sorted(positions)
 
 
 def _covered(ink, horizontal: bool, at: float, start: float, end: float) -> bool:
@@ -68,24 +74,41 @@ def _covered(ink, horizontal: bool, at: float, start: float, end: float) -> bool
     if high <= low:
         return False
     band = ink[max(centre - 3, 0):centre + 4, low:high] if horizontal else ink[low:high, max(centre - 3, 0):centre + 4].T
-    return band.size > 0 and float(band.mean(axis=1).max()) >= _COVERAGE
+    return band.size > 0 and float(band.mean(axis=1).max()) >= (_ROW_RULE_COVERAGE if horizontal else _COVERAGE)
 
 
 _COVERAGE = 0.92
+# a horizontal rule can lose more of its length (under a seal, faded) and still be one: no line of
+# print covers most of a cell's width at a rule's height
+_ROW_RULE_COVERAGE = 0.8
 
 
-# Reads the crops of the given boxes of the page, for each: (text, confidence) or None where the
-# crop holds no ink.
-CellReader = Callable[[list[tuple[float, float, float, float]]], list[tuple[str, float] | None]]
+# Reads the crops of the given boxes of the page, for each a reading, or None where the crop holds
+# no ink.
+CellReader = Callable[[list[tuple[float, float, float, float]]], list[CellReading | None]]
+
+
+def _boundaries(rules: list[Rule], ink) -> tuple[list[float], list[float], dict[float, list[bool]]]:
+    """Row and column boundaries, and for each column boundary the rows it runs through.
+
+    A column boundary is a vertical rule covering the full height of at least one row; a row
+    boundary, a horizontal rule covering the full width of at least one column. Short segments
+    from glyph strokes or a seal's remains pass neither test. Rows are settled first with every
+    candidate column, then the columns again between the settled rows."""
+    ys = _positions(rules, horizontal=True)
+    candidates = _positions(rules, horizontal=False)
+    for _ in range(2):
+        vertical = {x: [_covered(ink, False, x, ys[k], ys[k + 1]) for k in range(len(ys) - 1)] for x in candidates}
+        xs = [x for x in candidates if any(vertical[x])]
+        if len(xs) < 2:
+            return ys, xs, vertical
+        ys = [y for y in ys if any(_covered(ink, True, y, xs[j], xs[j + 1]) for j in range(len(xs) - 1))]
+    return ys, xs, {x: [_covered(ink, False, x, ys[k], ys[k + 1]) for k in range(len(ys) - 1)] for x in xs}
 
 
 def _grid(rules: list[Rule], lines: list[PositionedLine], source: str, page: int,
           read_cells: CellReader | None, ink) -> tuple[RuledGrid | None, set[int]]:
-    ys = _positions([(r.box.top + r.box.bottom) / 2 for r in rules if r.horizontal])
-    candidates = _positions([(r.box.x0 + r.box.x1) / 2 for r in rules if not r.horizontal])
-    # a column boundary is a vertical rule running the full height of at least one row
-    vertical = {x: [_covered(ink, False, x, ys[k], ys[k + 1]) for k in range(len(ys) - 1)] for x in candidates}
-    xs = [x for x in candidates if any(vertical[x])]
+    ys, xs, vertical = _boundaries(rules, ink)
     if len(xs) < 2 or len(ys) < 2:
         return None, set()
     rows, cols = len(ys) - 1, len(xs) - 1
@@ -135,11 +158,12 @@ def _grid(rules: list[Rule], lines: list[PositionedLine], source: str, page: int
             box = Box(xs[min(c[1] for c in cells)], ys[min(c[0] for c in cells)],
                       xs[max(c[1] for c in cells) + 1], ys[max(c[0] for c in cells) + 1])
             found = sorted(texts.get((i, j), []), key=lambda l: (round(l.origin.box.top / 10), l.origin.box.x0))
-            raw = "".join(l.text for l in found)
-            confidence = min((l.origin.confidence for l in found), default=1.0)
+            reading = CellReading("".join(l.text for l in found), min((l.origin.confidence for l in found), default=1.0))
             if (i, j) in by_crop:  # every cell read from its own crop: the page's lines can run across rules
-                raw, confidence = by_crop[(i, j)] or ("", 1.0)
-            row.append(GridCell(_as_cell_text(raw), Origin(source, raw, page=page, box=box, confidence=confidence)))
+                reading = by_crop[(i, j)] or CellReading("", 1.0)
+            row.append(GridCell(_as_cell_text(reading.text),
+                                Origin(source, reading.text, page=page, box=box, confidence=reading.confidence,
+                                       alternatives=reading.alternatives)))
         grid_rows.append(tuple(row))
     return RuledGrid(Box(xs[0], ys[0], xs[-1], ys[-1]), tuple(grid_rows)), used
 

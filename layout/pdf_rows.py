@@ -1,8 +1,9 @@
 """Ruled grids and text lines of PDF pages become `LabeledRow`s in reading order.
 
 In a grid, labels are printed on the left: the value columns are those right of the rightmost column
-that holds label text in a row with numbers (so a column of blanks or "/" is still a value column). A row with text in a value
-column is a header row (label only); otherwise its text cells make the label (merged label cells
+that holds label text in a row with numbers (so a column of blanks or "/" is still a value column),
+allowing for a misread cell. A row with more text than numbers in the value columns is a header row
+(label only); otherwise its text cells make the label (merged label cells
 print their text once, in their first row) and its value-column cells are exactly the printed
 columns, blanks included.
 """
@@ -16,12 +17,29 @@ from ocr.pdf_text import PdfDocument, PdfPage, RuledGrid
 
 
 def _value_columns(grid: RuledGrid) -> set[int]:
+    """The columns right of the split that fits the data rows best: fewest numbers left of it and
+    fewest text cells right of it, the leftmost such split. With exact text that is the column after
+    the rightmost label; with OCR, one misread cell ("No" for "0") does not move the split."""
     kinds = [[None if c.text is None else parse_cell(c.text).kind for c in row] for row in grid.rows]
     data_rows = [row for row in kinds if CellKind.NUMBER in row]
     if not data_rows:
         return set()
-    last_label = max((j for row in data_rows for j, kind in enumerate(row) if kind is CellKind.TEXT), default=-1)
-    return set(range(last_label + 1, max(len(row) for row in grid.rows)))
+    width = max(len(row) for row in grid.rows)
+
+    def misfits(split: int) -> int:
+        return sum((kind is CellKind.NUMBER) if j < split else (kind is CellKind.TEXT)
+                   for row in data_rows for j, kind in enumerate(row))
+
+    split = min(range(width + 1), key=lambda k: (misfits(k), k))
+    return set(range(split, width))
+
+
+def _is_header(value_cells) -> bool:
+    """A row whose value columns hold more text than numbers (a misread number is one text cell
+    among numbers)."""
+    kinds = [parse_cell(c.text).kind for c in value_cells if c.text is not None and c.text.strip()]
+    texts = sum(kind is CellKind.TEXT for kind in kinds)
+    return texts > 0 and texts > sum(kind is CellKind.NUMBER for kind in kinds)
 
 
 def grid_rows(grid: RuledGrid, page: int) -> list[tuple[float, LabeledRow]]:
@@ -33,8 +51,7 @@ def grid_rows(grid: RuledGrid, page: int) -> list[tuple[float, LabeledRow]]:
             continue
         top = min(c.origin.box.top for c in present)
         value_cells = [row[j] for j in sorted(values) if j < len(row)]
-        header = any(c.text is not None and c.text.strip() and parse_cell(c.text).kind is CellKind.TEXT
-                     for c in value_cells)
+        header = _is_header(value_cells)
         labels = [c for j, c in enumerate(row) if c.text and c.text.strip() and (header or j not in values)]
         label_lines = tuple(c.text.replace("\n", "") for c in labels)
         origins = tuple(c.origin for c in labels)

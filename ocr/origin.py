@@ -43,7 +43,8 @@ class Origin:
     """Provenance of one piece of text: the file, where in it, what was printed, how sure we are.
 
     A text file gives `line`; a PDF or a scan gives `page` and `box`. `confidence` is 1.0 for text
-    that was read from a text layer and the recogniser's score for OCR.
+    that was read from a text layer and the recogniser's score for OCR; `alternatives` are other
+    readings of the same pixels the recogniser gave some weight, each with that weight.
     """
 
     source: str
@@ -52,6 +53,7 @@ class Origin:
     page: int | None = None
     box: Box | None = None
     confidence: float = 1.0
+    alternatives: tuple[tuple[str, float], ...] = ()
 
     def describe(self) -> str:
         if self.line is not None:
@@ -70,4 +72,6 @@ class Origin:
             out["box"] = self.box.as_list()
         if self.confidence != 1.0:
             out["confidence"] = round(self.confidence, 4)
+        if self.alternatives:
+            out["alternatives"] = [[text, round(p, 4)] for text, p in self.alternatives]
         return out

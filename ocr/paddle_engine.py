@@ -41,6 +41,9 @@ class OcrModels:
         return models
 
 
+REC_IMAGE_SHAPE = "3, 48, 48"
+
+
 @functools.lru_cache(maxsize=2)
 def engine(models: OcrModels, threads: int = 2):
     # paddle warns, as it loads, about a compiler cache it never uses here
@@ -52,8 +55,14 @@ def engine(models: OcrModels, threads: int = 2):
             raise InputError("PaddleOCR is not installed: pip install paddleocr paddlepaddle") from None
         logging.getLogger("ppocr").setLevel(logging.ERROR)
         return PaddleOCR(det_model_dir=str(models.det), rec_model_dir=str(models.rec),
-                         cls_model_dir=str(models.cls), use_angle_cls=False, lang="ch", show_log=False,
-                         use_gpu=False, cpu_threads=threads)
+                         cls_model_dir=str(models.cls), use_angle_cls=True, lang="ch", show_log=False,
+                         # PaddleOCR applies cpu_threads, and caps oneDNN's cache of compiled shapes
+                         # at 10, only when asked for oneDNN; paddle 3 uses it either way, uncapped,
+                         # and memory grows with every new crop width
+                         use_gpu=False, enable_mkldnn=True, cpu_threads=threads,
+                         # crops are padded to at least this width; the default 320 is six times a
+                         # number cell's width, and the recogniser's time grows with it
+                         rec_image_shape=REC_IMAGE_SHAPE)
 
 
 @dataclass(frozen=True)
@@ -75,17 +84,70 @@ def read_lines(image, models: OcrModels) -> list[OcrLine]:
 
 
 NUMERIC_CHARACTERS = "0123456789+-.,"
+# shapes the recogniser gives for digits in a lone number cell ("0" as the full stop "。")
+DIGIT_LOOKALIKES = {"。": "0", "O": "0", "o": "0", "〇": "0", "D": "0", "Ｏ": "0", "l": "1", "I": "1", "|": "1"}
+# the least probability, at the time steps where the recogniser settled on a character, for which
+# another character there is kept as a plausible reading of the same pixels
+ALTERNATIVE_FLOOR = 0.02
 
 
 @dataclass(frozen=True)
 class CropReading:
     """One crop read twice from the same network output: freely, and with only the characters a
-    number can have (so a lone "0" cannot come out as "。" or "O")."""
+    number can have (so a lone "0" cannot come out as "。" or "O"). `alternatives` are other
+    readings over digits and signs that the network gave some weight, one character changed,
+    dropped or added, with that character's probability."""
 
     text: str
     confidence: float
     digits: str
     digits_confidence: float
+    alternatives: tuple[tuple[str, float], ...] = ()
+
+
+def _runs(indices) -> list[tuple[int, int, int]]:
+    """The CTC path as runs: (class, first step, end step)."""
+    runs, start = [], 0
+    for step in range(1, len(indices) + 1):
+        if step == len(indices) or indices[step] != indices[start]:
+            runs.append((int(indices[start]), start, step))
+            start = step
+    return runs
+
+
+def _alternatives(probs, characters: list[str], limit: int = 6) -> tuple[tuple[str, float], ...]:
+    """Readings one edit away from the best path: a character replaced by the runner-up where it
+    was read, a character dropped where blank was nearly as likely, a character added inside a run
+    of blanks. Each with the probability the network gave the edit."""
+    import numpy as np
+
+    runs = _runs(probs.argmax(1))
+    # consecutive runs of one class are one character only when a blank separates them
+    chars = [(cls, a, b) for cls, a, b in runs if cls]
+    best = "".join(characters[cls] for cls, _, _ in chars)
+    out: dict[str, float] = {}
+
+    def offer(text: str, p: float) -> None:
+        if p >= ALTERNATIVE_FLOOR and text != best and text:
+            out[text] = max(out.get(text, 0.0), p)
+
+    for position, (cls, a, b) in enumerate(chars):
+        window = probs[a:b]
+        others = window.copy()
+        others[:, [0, cls]] = 0
+        step, other = np.unravel_index(others.argmax(), others.shape)
+        offer(best[:position] + characters[other] + best[position + 1:], float(others[step, other]))
+        offer(best[:position] + best[position + 1:], float(window[:, 0].max()))
+    inserted_at = 0
+    for cls, a, b in runs:
+        if cls:
+            inserted_at += 1
+            continue
+        window = probs[a:b].copy()
+        window[:, 0] = 0
+        step, other = np.unravel_index(window.argmax(), window.shape)
+        offer(best[:inserted_at] + characters[other] + best[inserted_at:], float(window[step, other]))
+    return tuple(sorted(out.items(), key=lambda item: -item[1])[:limit])
 
 
 class _DualDecode:
@@ -98,6 +160,10 @@ class _DualDecode:
         allowed = [i for i, ch in enumerate(base.character) if ch in NUMERIC_CHARACTERS]
         self.columns = np.array([0, *allowed])  # 0 is CTC's blank
         self.characters = ["", *(base.character[i] for i in allowed)]
+        # what the network gives a shape that looks like a digit ("O", "。" for 0) counts for it
+        position = {ch: k for k, ch in enumerate(self.characters) if ch}
+        self.lookalikes = [(position[digit], i) for i, ch in enumerate(base.character)
+                           if (digit := DIGIT_LOOKALIKES.get(ch)) in position]
 
     def __call__(self, preds, *args, **kwargs):
         import numpy as np
@@ -106,16 +172,19 @@ class _DualDecode:
             preds = preds[-1]
         preds = np.asarray(preds)
         free = self.base(preds)
-        restricted = preds[:, :, self.columns]
+        restricted = preds[:, :, self.columns].copy()
+        for digit, lookalike in self.lookalikes:
+            restricted[:, :, digit] += preds[:, :, lookalike]
         out = []
-        for (text, confidence), indices, probs in zip(free, restricted.argmax(2), restricted.max(2)):
+        for (text, confidence), probs in zip(free, restricted):
             chars, scores, previous = [], [], 0
-            for index, prob in zip(indices, probs):
+            for index, prob in zip(probs.argmax(1), probs.max(1)):
                 if index and index != previous:
                     chars.append(self.characters[index])
                     scores.append(float(prob))
                 previous = index
-            out.append((text, float(confidence), "".join(chars), float(np.mean(scores)) if scores else 0.0))
+            out.append((text, float(confidence), "".join(chars), float(np.mean(scores)) if scores else 0.0,
+                        _alternatives(probs, self.characters)))
         return out
 
 

@@ -37,6 +37,7 @@ class ScanPage:
     lines: tuple[PositionedLine, ...]
     rules: tuple[Rule, ...]
     skew_degrees: float
+    turn_degrees: int  # the clockwise quarter turns that set the page upright
     image: np.ndarray = field(repr=False, compare=False)  # the cleaned, deskewed page the boxes refer to
 
 
@@ -45,10 +46,15 @@ def page_images(path: Path, kind: str, max_pages: int) -> Iterator[np.ndarray]:
     import cv2
 
     if kind == "image":
-        image = cv2.imdecode(np.fromfile(str(path), dtype=np.uint8), cv2.IMREAD_COLOR)
-        if image is None:
+        # a TIFF can hold several pages
+        try:
+            ok, images = cv2.imdecodemulti(np.fromfile(str(path), dtype=np.uint8), cv2.IMREAD_COLOR)
+        except cv2.error:
+            ok, images = False, ()
+        if not ok or not images:
             raise InputError(f"{path.name} is not a readable image")
-        yield image
+        for image in images[:max_pages]:
+            yield _at_scan_dpi(image)
         return
     import pypdfium2
 
@@ -69,17 +75,44 @@ def page_images(path: Path, kind: str, max_pages: int) -> Iterator[np.ndarray]:
     pdf.close()
 
 
-def suppress_red(image: np.ndarray) -> np.ndarray:
-    """Whiten a red seal, keeping black print under it: where red ink lies over white paper the
-    pixel is light; where it lies over print it is dark, and that print is kept as black."""
+_SEAL_CHROMA = 150  # YCrCb red-difference above which a pixel is (near) red ink; grey print is 128
+
+
+def _at_scan_dpi(image: np.ndarray) -> np.ndarray:
+    """A page image scanned finer than SCAN_DPI, brought down to it: grid and crop sizes assume it.
+    The page is taken to be A4, whose long side is 11.69 inches."""
     import cv2
 
-    hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
-    red = ((hsv[..., 0] < 12) | (hsv[..., 0] > 165)) & (hsv[..., 1] > 70)
-    out = image.copy()
-    out[red & (hsv[..., 2] > 200)] = 255
-    out[red & (hsv[..., 2] <= 200)] = 0
-    return out
+    target = round(11.69 * SCAN_DPI)
+    longest = max(image.shape[:2])
+    if longest <= 1.25 * target:
+        return image
+    scale = target / longest
+    return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+
+
+def suppress_red(image: np.ndarray) -> np.ndarray:
+    """The page in grey with a red seal taken out, keeping the print under it.
+
+    Under red ink the red channel still carries the print (red light passes the ink, and black
+    print absorbs it). JPEG keeps colour at half resolution, so a seal's edge pixels lose their
+    redness and would stay as a grey outline: the red channel is rebuilt from each pixel's
+    brightness and the strongest red-difference around it. In that zone a pixel's grey is its red
+    channel relative to seal over bare paper, squared so that print the ink has lightened stays
+    ink; elsewhere the grey is the usual one."""
+    import cv2
+
+    ycc = cv2.cvtColor(image, cv2.COLOR_BGR2YCrCb).astype(np.float32)
+    luma, chroma = ycc[..., 0], ycc[..., 1]
+    nearby = cv2.dilate(chroma, np.ones((5, 5), np.uint8))
+    zone = nearby > _SEAL_CHROMA
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    if zone.any():
+        red = luma + 1.402 * (nearby - 128)  # the red channel, from YCrCb
+        paper_under_seal = max(float(np.median(red[chroma > _SEAL_CHROMA])), 1.0) if (chroma > _SEAL_CHROMA).any() else 255.0
+        relative = np.clip(red[zone] / paper_under_seal, 0.0, 1.0)
+        gray[zone] = (255 * relative**2).astype(np.uint8)
+    return cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
 
 
 def _rule_masks(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -98,16 +131,18 @@ def _rule_masks(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def measure_skew(gray: np.ndarray) -> float:
-    """Degrees of skew from the long straight rules (0 where there are none)."""
+    """Degrees of skew from the long straight rules (0 where there are none): the strongest lines
+    within 10 degrees of horizontal, found on a half-size copy of the page."""
     import cv2
 
-    edges = cv2.Canny(gray, 50, 150)
-    lines = cv2.HoughLinesP(edges, 1, np.pi / 1800, threshold=200, minLineLength=gray.shape[1] // 3, maxLineGap=10)
+    small = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    edges = cv2.Canny(small, 50, 150)
+    lines = cv2.HoughLines(edges, 1, np.pi / 1800, threshold=small.shape[1] // 3,
+                           min_theta=np.radians(80), max_theta=np.radians(100))
     if lines is None:
         return 0.0
-    angles = [np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in lines[:, 0]]
-    angles = [a for a in angles if abs(a) < 10]
-    return float(np.median(angles)) if angles else 0.0
+    # the normal of a line tilted by a degrees points at 90 + a
+    return float(np.degrees(np.median(lines[:20, 0, 1]))) - 90.0
 
 
 def deskew(image: np.ndarray) -> tuple[np.ndarray, float]:
@@ -132,89 +167,47 @@ def _segments(mask: np.ndarray, horizontal: bool) -> list[Rule]:
     return rules
 
 
-def _without_tables(image: np.ndarray, rule_mask: np.ndarray) -> np.ndarray:
-    """The page with every ruled table painted white: the extents of the large connected
-    networks of rules, which text lines alone never form."""
+def _without_tables(image: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray) -> np.ndarray:
+    """The page with every ruled table painted white: the large connected networks of rules,
+    which text lines alone never form. A table's extent is that of its horizontal rules, since
+    glyph strokes of a heading just above can join the network as short vertical segments."""
     import cv2
 
-    count, _, stats, _ = cv2.connectedComponentsWithStats(rule_mask)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(horizontal | vertical)
     out = image.copy()
-    for x, y, w, h, _ in stats[1:count]:
-        if w >= image.shape[1] // 8 and h >= 40:
-            out[y:y + h, x:x + w] = 255
+    for index in range(1, count):
+        x, y, w, h, _ = stats[index]
+        if w < image.shape[1] // 8 or h < 40:
+            continue
+        rows, cols = np.nonzero((labels[y:y + h, x:x + w] == index) & (horizontal[y:y + h, x:x + w] > 0))
+        if rows.size:
+            out[y + rows.min():y + rows.max() + 1, x + cols.min():x + cols.max() + 1] = 255
     return out
+
+
+def clean_page(image: np.ndarray, models: OcrModels) -> tuple[np.ndarray, int, float]:
+    """The page with a seal taken out, turned upright and deskewed; the turn and the skew undone."""
+    from ocr.orientation import turn_upright
+
+    image, turn = turn_upright(suppress_red(image), models)
+    image, angle = deskew(image)
+    return image, turn, angle
+
+
+def find_rules(image: np.ndarray) -> tuple[tuple[Rule, ...], np.ndarray, np.ndarray]:
+    """The ruling segments of a clean page, and the horizontal and vertical rule masks."""
+    import cv2
+
+    horizontal, vertical = _rule_masks(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
+    return tuple(_segments(horizontal, True) + _segments(vertical, False)), horizontal, vertical
 
 
 def read_scan_page(image: np.ndarray, number: int, source: str, models: OcrModels) -> ScanPage:
-    import cv2
-
-    image, angle = deskew(suppress_red(image))
-    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    horizontal, vertical = _rule_masks(gray)
-    rules = _segments(horizontal, True) + _segments(vertical, False)
+    image, turn, angle = clean_page(image, models)
+    rules, horizontal, vertical = find_rules(image)
     # the page's own detection is needed only outside the tables, whose cells are read one by one
     lines = tuple(PositionedLine(line.text, Origin(source, line.text, page=number, box=Box(*line.box),
                                                    confidence=line.confidence))
-                  for line in read_lines(_without_tables(image, horizontal | vertical), models))
-    height, width = gray.shape
-    return ScanPage(number, width, height, lines, tuple(rules), angle, image)
-
-
-_INK_LEVEL = 140  # grey below this is print
-_MIN_INK_PIXELS = 20
-
-
-def _crop(image: np.ndarray, box: tuple[float, float, float, float], inset: int) -> np.ndarray:
-    x0, top, x1, bottom = (int(round(v)) for v in box)
-    return image[top + inset:max(bottom - inset, top + inset + 1), x0 + inset:max(x1 - inset, x0 + inset + 1)]
-
-
-def _text_lines(ink: np.ndarray) -> list[tuple[int, int]]:
-    """Row ranges of the lines of text in a cell, from the rows that hold ink."""
-    rows = ink.any(axis=1)
-    lines, start = [], None
-    for y, has_ink in enumerate(list(rows) + [False]):
-        if has_ink and start is None:
-            start = y
-        elif not has_ink and start is not None:
-            if y - start >= 4:  # specks are not lines
-                lines.append((start, y))
-            start = None
-    return lines
-
-
-def read_cells(image: np.ndarray, boxes: list[tuple[float, float, float, float]], models: OcrModels,
-               dpi: float = SCAN_DPI) -> list[tuple[str, float] | None]:
-    """Each cell read from its own crop, line by line: None where the crop holds no ink (an empty
-    cell); a one-line cell that reads as a number takes the digits-only reading."""
-    import cv2
-
-    from ocr.paddle_engine import recognize_crops
-
-    inset = max(3, int(round(dpi / 40)))
-    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    owners, crops = [], []
-    for index, box in enumerate(boxes):
-        left, top = int(round(box[0])) + inset + 2, int(round(box[1])) + inset + 2
-        inner = _crop(gray, box, inset + 2)
-        ink = inner < _INK_LEVEL
-        if not inner.size or int(ink.sum()) < _MIN_INK_PIXELS:
-            continue
-        for start, end in _text_lines(ink):
-            cols = np.flatnonzero(ink[start:end].any(axis=0))
-            line_box = (left + cols[0] - inset, top + start - inset, left + cols[-1] + 1 + inset, top + end + inset)
-            owners.append(index)
-            crops.append(_crop(image, line_box, 0))
-    readings: dict[int, list] = {}
-    for index, reading in zip(owners, recognize_crops(crops, models)):
-        readings.setdefault(index, []).append(reading)
-    out: list[tuple[str, float] | None] = [None] * len(boxes)
-    for index, lines in readings.items():
-        if len(lines) == 1:
-            reading = lines[0]
-            numeric_looking = reading.digits and len(reading.text.strip()) <= len(reading.digits) + 2
-            if numeric_looking and reading.digits_confidence >= 0.6:
-                out[index] = (reading.digits, reading.digits_confidence)
-                continue
-        out[index] = ("".join(r.text for r in lines), min(r.confidence for r in lines))
-    return out
+                  for line in read_lines(_without_tables(image, horizontal, vertical), models))
+    height, width = image.shape[:2]
+    return ScanPage(number, width, height, lines, rules, angle, turn, image)

@@ -1,5 +1,6 @@
 """Synthetic scans: generated born-digital reports rasterised, then degraded like a scanner and a
-stamp degrade a printed page: a red round seal over the table, skew, blur, noise, JPEG, a dpi."""
+stamp degrade a printed page: a red round seal over the table, skew, blur, noise, JPEG, a dpi,
+and pages fed turned (sideways or upside down)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class ScanStyle:
     blur: bool = False
     noise: float = 0.0  # standard deviation of gaussian noise, in grey levels
     jpeg_quality: int | None = None
+    turn_degrees: int = 0  # pages after the first are scanned turned clockwise by this much
 
 
 SCAN_STYLES: dict[str, ScanStyle] = {s.name: s for s in (
@@ -26,7 +28,30 @@ SCAN_STYLES: dict[str, ScanStyle] = {s.name: s for s in (
     ScanStyle("sealed", seal=True, skew_degrees=0.8, noise=6, jpeg_quality=80),
     ScanStyle("rough", dpi=150, blur=True, skew_degrees=-1.2, noise=10, jpeg_quality=60, seal=True),
     ScanStyle("fine", dpi=300, skew_degrees=0.4),
+    ScanStyle("sideways", skew_degrees=0.5, noise=4, jpeg_quality=85, turn_degrees=90),
+    ScanStyle("upside_down", skew_degrees=-0.5, noise=4, jpeg_quality=85, turn_degrees=180),
 )}
+
+
+SEAL_BGR = (70, 60, 225)
+
+
+def _stamp_seal(image: np.ndarray, rng: random.Random) -> np.ndarray:
+    """A round red seal stamped over the page. Stamp ink is translucent: it filters the light the
+    paper and the print under it reflect, so layers multiply (black print under the seal stays
+    dark). The ink lies unevenly, thicker in some places than others."""
+    import cv2
+
+    height, width = image.shape[:2]
+    center = (int(width * rng.uniform(0.55, 0.75)), int(height * rng.uniform(0.25, 0.45)))
+    radius = int(width * 0.12)
+    shape = np.zeros((height, width), np.uint8)
+    cv2.circle(shape, center, radius, 255, thickness=max(4, radius // 14))
+    cv2.circle(shape, center, radius // 5, 255, thickness=-1)
+    mottle = np.random.default_rng(rng.randint(0, 2**31)).uniform(0.55, 1.0, (height // 8 + 1, width // 8 + 1))
+    density = cv2.resize(mottle, (width, height))[..., None] * (shape[..., None] / 255.0)
+    filter_ = 1.0 - density * (1.0 - np.array(SEAL_BGR, np.float32) / 255.0)
+    return np.clip(image.astype(np.float32) * filter_, 0, 255).astype(np.uint8)
 
 
 def degrade(image: np.ndarray, style: ScanStyle, rng: random.Random) -> np.ndarray:
@@ -35,12 +60,7 @@ def degrade(image: np.ndarray, style: ScanStyle, rng: random.Random) -> np.ndarr
     out = image.copy()
     height, width = out.shape[:2]
     if style.seal:
-        center = (int(width * rng.uniform(0.55, 0.75)), int(height * rng.uniform(0.25, 0.45)))
-        radius = int(width * 0.12)
-        overlay = out.copy()
-        cv2.circle(overlay, center, radius, (40, 40, 220), thickness=max(4, radius // 14))
-        cv2.circle(overlay, center, radius // 5, (40, 40, 220), thickness=-1)
-        out = cv2.addWeighted(overlay, 0.75, out, 0.25, 0)
+        out = _stamp_seal(out, rng)
     if style.skew_degrees:
         matrix = cv2.getRotationMatrix2D((width / 2, height / 2), style.skew_degrees, 1.0)
         out = cv2.warpAffine(out, matrix, (width, height), borderValue=(255, 255, 255))
@@ -66,6 +86,9 @@ def render_scan(pdf: Path, style: ScanStyle, folder: Path, seed: int = 0) -> lis
     for index in range(len(document)):
         rgb = np.asarray(document[index].render(scale=style.dpi / 72).to_pil().convert("RGB"))
         image = degrade(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), style, rng)
+        if style.turn_degrees and index > 0:
+            turns = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+            image = cv2.rotate(image, turns[style.turn_degrees])
         path = folder / f"{pdf.stem}_{style.name}_p{index + 1}.png"
         cv2.imwrite(str(path), image)
         paths.append(path)

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from layout.cell_text import normalize_text
 from layout.rows import RowSequence
+from table_recon.alternatives import choose_alternatives, doubts
 from table_recon.detect import detect_format
 from table_recon.formats import FormatSpec, field_key
 from table_recon.narrative import find_ties
@@ -138,6 +139,9 @@ def read_report(rows: RowSequence, *, errors: tuple[StageError, ...] = ()) -> Re
         message = "no statutory tables found in the report"
         return Report(rows.source, fmt.name, detection.agency, detection.year, Status.ERROR,
                       warnings=(message,), errors=errors + (StageError("table_recon", message),))
+    readings, choices = choose_alternatives(readings, build_rules(fmt))
+    warnings += [f"alternative reading taken: {choice.describe()}" for choice in choices]
+    warnings += doubts(readings, build_rules(fmt))
     values = {key: r.rule_value for key, r in readings.items()}
     checks = evaluate_all(build_rules(fmt), values)
     ties = find_ties(rows.text_lines, values)

