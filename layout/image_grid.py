@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from layout.cell_text import CellKind, parse_cell
-from ocr.origin import Box, Origin
-from ocr.pdf_text import GridCell, PdfPage, PositionedLine, RuledGrid
 from ocr.cell_reading import CellReading
+from ocr.origin import Box, Origin
 from ocr.paddle_engine import DIGIT_LOOKALIKES
+from ocr.pdf_text import GridCell, PdfPage, PositionedLine, RuledGrid
 from ocr.scan import Rule, ScanPage
 
 SNAP = 8  # pixels within which rule positions are one boundary

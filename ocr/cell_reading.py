@@ -17,6 +17,7 @@ from ocr.scan import SCAN_DPI
 
 _INK_LEVEL = 185  # grey below this is print: a blurred thin stroke (a minus sign) is light
 _MIN_INK_PIXELS = 20
+_FAINT_SHARE = 0.15  # of a line's darkness, below which a group of columns set apart is specks
 
 
 def _crop(image: np.ndarray, box: tuple[float, float, float, float], inset: int) -> np.ndarray:
@@ -75,9 +76,6 @@ def _print_columns(gray: np.ndarray, ink: np.ndarray, dpi: float) -> np.ndarray:
             break
         groups = groups[1:] if left <= right else groups[:-1]
     return np.concatenate(groups)
-
-
-_FAINT_SHARE = 0.15
 
 
 @dataclass(frozen=True)

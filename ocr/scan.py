@@ -75,9 +75,6 @@ def page_images(path: Path, kind: str, max_pages: int) -> Iterator[np.ndarray]:
     pdf.close()
 
 
-_SEAL_CHROMA = 150  # YCrCb red-difference above which a pixel is (near) red ink; grey print is 128
-
-
 def _at_scan_dpi(image: np.ndarray) -> np.ndarray:
     """A page image scanned finer than SCAN_DPI, brought down to it: grid and crop sizes assume it.
     The page is taken to be A4, whose long side is 11.69 inches."""
@@ -89,6 +86,9 @@ def _at_scan_dpi(image: np.ndarray) -> np.ndarray:
         return image
     scale = target / longest
     return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+
+
+_SEAL_CHROMA = 150  # YCrCb red-difference above which a pixel is (near) red ink; grey print is 128
 
 
 def suppress_red(image: np.ndarray) -> np.ndarray:
@@ -107,9 +107,9 @@ def suppress_red(image: np.ndarray) -> np.ndarray:
     nearby = cv2.dilate(chroma, np.ones((5, 5), np.uint8))
     zone = nearby > _SEAL_CHROMA
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    if zone.any():
+    if zone.any():  # then some pixel is red ink itself: the zone is its neighbourhood
         red = luma + 1.402 * (nearby - 128)  # the red channel, from YCrCb
-        paper_under_seal = max(float(np.median(red[chroma > _SEAL_CHROMA])), 1.0) if (chroma > _SEAL_CHROMA).any() else 255.0
+        paper_under_seal = max(float(np.median(red[chroma > _SEAL_CHROMA])), 1.0)
         relative = np.clip(red[zone] / paper_under_seal, 0.0, 1.0)
         gray[zone] = (255 * relative**2).astype(np.uint8)
     return cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)

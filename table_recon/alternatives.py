@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from layout.cell_text import CellKind, parse_cell
 from table_recon.report import FieldReading, FieldState
-from table_recon.rules import Number, Rule, evaluate
+from table_recon.rules import Check, Number, Rule, evaluate
 
 DOUBTFUL_CONFIDENCE = 0.9
 NAMED_DOUBTS = 3  # the least sure readings of a failed rule; a rough scan has many unsure zeros
@@ -81,19 +81,18 @@ def choose_alternatives(readings: dict[str, FieldReading],
     return readings, tuple(choices)
 
 
-def doubts(readings: dict[str, FieldReading], rules: tuple[Rule, ...]) -> list[str]:
+def doubts(readings: dict[str, FieldReading], checks: tuple[Check, ...]) -> list[str]:
     """For each failed rule, the readings in it that the recogniser was least sure of."""
-    values = {key: r.rule_value for key, r in readings.items()}
     out = []
-    for rule in rules:
-        if evaluate(rule, values).ok is not False:
+    for check in checks:
+        if check.ok is not False:
             continue
-        unsure = sorted(((r.origin.confidence, key, r) for key in rule.keys
+        unsure = sorted(((r.origin.confidence, key, r) for key in check.keys
                          if (r := readings.get(key)) is not None and r.origin is not None
                          and r.state is FieldState.READ and r.origin.confidence < DOUBTFUL_CONFIDENCE),
                         key=lambda item: item[:2])[:NAMED_DOUBTS]
         unsure = [f"{key} (read {r.origin.raw!r}, confidence {confidence:.2f}, {r.origin.describe()})"
                   for confidence, key, r in unsure]
         if unsure:
-            out.append(f"{rule.id} fails, and the recogniser was unsure of {'; '.join(unsure)}")
+            out.append(f"{check.rule} fails, and the recogniser was unsure of {'; '.join(unsure)}")
     return out

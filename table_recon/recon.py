@@ -139,11 +139,12 @@ def read_report(rows: RowSequence, *, errors: tuple[StageError, ...] = ()) -> Re
         message = "no statutory tables found in the report"
         return Report(rows.source, fmt.name, detection.agency, detection.year, Status.ERROR,
                       warnings=(message,), errors=errors + (StageError("table_recon", message),))
-    readings, choices = choose_alternatives(readings, build_rules(fmt))
-    warnings += [f"alternative reading taken: {choice.describe()}" for choice in choices]
-    warnings += doubts(readings, build_rules(fmt))
+    rules = build_rules(fmt)
+    readings, choices = choose_alternatives(readings, rules)
     values = {key: r.rule_value for key, r in readings.items()}
-    checks = evaluate_all(build_rules(fmt), values)
+    checks = evaluate_all(rules, values)
+    warnings += [f"alternative reading taken: {choice.describe()}" for choice in choices]
+    warnings += doubts(readings, checks)
     ties = find_ties(rows.text_lines, values)
     for tie in ties:
         if tie.ok is False:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ocr.origin import Box, Origin
 from table_recon.alternatives import choose_alternatives, doubts
 from table_recon.report import FieldReading, FieldState
-from table_recon.rules import Rule, evaluate
+from table_recon.rules import Rule, evaluate, evaluate_all
 
 # total = a + b, and a column rule: a = c
 RULES = (Rule("row", ("total",), ("a", "b")), Rule("column", ("a",), ("c",)))
@@ -52,7 +52,7 @@ def test_a_confidently_read_printed_error_stays_a_failed_rule_and_the_unsure_rea
     readings = {"total": _read(4), "a": _read(0, confidence=0.7), "b": _read(3), "c": _read(0)}
     chosen, choices = choose_alternatives(readings, RULES)
     assert choices == () and not _holds(chosen)
-    found = doubts(chosen, RULES)
+    found = doubts(chosen, evaluate_all(RULES, {key: r.rule_value for key, r in chosen.items()}))
     assert len(found) == 1 and found[0].startswith("row fails") and "a (read '0', confidence 0.70, page 2)" in found[0]
 
 

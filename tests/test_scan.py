@@ -73,7 +73,7 @@ def test_a_sideways_page_is_turned_and_the_debug_pictures_show_each_page(tmp_pat
     code = main(["inspect", str(path), "--json", "--debug-dir", str(debug)])
     out = json.loads(capsys.readouterr().out)
     assert code == 0 and out["status"] == "verified"
-    assert out["fields"] == {key: value for key, value in truth.expected_fields().items()}
+    assert out["fields"] == truth.expected_fields()
     assert sorted(p.name for p in debug.iterdir()) == [f"{path.stem}-p{n}.{ext}" for n in (1, 2) for ext in ("json", "png")]
     page2 = json.loads((debug / f"{path.stem}-p2.json").read_text(encoding="utf-8"))
     assert page2["turn_degrees"] == 270 and len(page2["cells"]) > 100
