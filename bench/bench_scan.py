@@ -9,7 +9,11 @@ upright, deskewed) and the same grids; each detected line goes to the cell holdi
 
 Each path runs in its own process, so that its peak memory (max RSS) is its own.
 
-    python bench/bench_scan.py [--seeds 2] [--styles clean,sealed,rough]
+    python bench/bench_scan.py [--seeds 2] [--styles clean,sealed,rough,unruled/sealed]
+
+A style is a scan style of `synthetic/scan_render.py`, optionally after a typesetting style of
+`synthetic/pdf_render.py` and a slash (`unruled/sealed`: tables without rules, scanned sealed);
+without one the report is typeset `portrait`.
 """
 
 from __future__ import annotations
@@ -35,11 +39,13 @@ def _make_corpus(folder: Path, seeds: int, styles: list[str]) -> list[tuple[str,
     for seed in range(1, seeds + 1):
         for fmt in ("2019", "2021"):
             truth = random_truth(FORMATS[fmt], seed)
-            pdf = render_pdf(truth, PDF_STYLES["portrait"], folder / f"{fmt}_{seed}.pdf", seed)
             for style in styles:
-                pages = [Image.open(p).convert("RGB") for p in render_scan(pdf, SCAN_STYLES[style], folder, seed)]
-                path = folder / f"{fmt}_{seed}_{style}.pdf"
-                pages[0].save(path, save_all=True, append_images=pages[1:], resolution=SCAN_STYLES[style].dpi)
+                typeset, _, scan = style.rpartition("/")
+                stem = f"{fmt}_{seed}_{style.replace('/', '_')}"
+                pdf = render_pdf(truth, PDF_STYLES[typeset or "portrait"], folder / f"{stem}.pdf", seed)
+                pages = [Image.open(p).convert("RGB") for p in render_scan(pdf, SCAN_STYLES[scan], folder, seed)]
+                path = folder / f"{stem}_scan.pdf"
+                pages[0].save(path, save_all=True, append_images=pages[1:], resolution=SCAN_STYLES[scan].dpi)
                 corpus.append((fmt, seed, style, path, len(pages)))
     return corpus
 

@@ -3,7 +3,8 @@
 Rules that touch form one table. Its row and column boundaries are the clustered positions of its
 horizontal and vertical rules; two neighbouring base cells are one merged cell where no rule
 separates them (a rule that runs only part of the way is how a merged cell is drawn). Each OCR
-line goes to the cell holding its centre.
+line goes to the cell holding its centre. The lines outside every ruled grid may still hold a
+table printed without rules (`layout.unruled_grid`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ocr.cell_reading import CellReading
 from ocr.origin import Box, Origin
 from ocr.paddle_engine import DIGIT_LOOKALIKES
 from ocr.pdf_text import GridCell, PdfPage, PositionedLine, RuledGrid
+from layout.unruled_grid import unruled_tables
 from ocr.scan import Rule, ScanPage
 
 SNAP = 8  # pixels within which rule positions are one boundary
@@ -212,5 +214,9 @@ def page_from_scan(scan: ScanPage, source: str, read_cells: CellReader | None = 
         if grid is not None and len(grid.rows) > 1 and max(len(r) for r in grid.rows) > 1:
             grids.append(grid)
             used |= taken
-    outside = _reading_order([line for i, line in enumerate(lines) if i not in used])
-    return PdfPage(scan.number, scan.width, scan.height, tuple(outside), tuple(grids))
+    rest = [line for i, line in enumerate(lines) if i not in used]
+    pieces = [PositionedLine(_as_cell_text(line.text), line.origin) for line in rest]
+    unruled = unruled_tables(pieces, source, scan.number, read_cells)
+    taken = {i for table in unruled for i in table.used}
+    outside = _reading_order([line for i, line in enumerate(rest) if i not in taken])
+    return PdfPage(scan.number, scan.width, scan.height, tuple(outside), (*grids, *(t.grid for t in unruled)))

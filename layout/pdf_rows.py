@@ -1,4 +1,5 @@
-"""Ruled grids and text lines of PDF pages become `LabeledRow`s in reading order.
+"""Ruled grids, tables set without rules (`layout.unruled_grid`, from the page's words) and text
+lines of PDF pages become `LabeledRow`s in reading order.
 
 In a grid, labels are printed on the left: the value columns are those right of the rightmost column
 that holds label text in a row with numbers (so a column of blanks or "/" is still a value column),
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from layout.cell_text import CellKind, parse_cell
 from layout.rows import Cell, LabeledRow, RowSequence
+from layout.unruled_grid import lines_of, unruled_tables
 from ocr.origin import Origin
 from ocr.pdf_text import PdfDocument, PdfPage, RuledGrid
 
@@ -53,15 +55,23 @@ def grid_rows(grid: RuledGrid, page: int) -> list[tuple[float, LabeledRow]]:
         value_cells = [row[j] for j in sorted(values) if j < len(row)]
         header = _is_header(value_cells)
         labels = [c for j, c in enumerate(row) if c.text and c.text.strip() and (header or j not in values)]
-        label_lines = tuple(c.text.replace("\n", "") for c in labels)
-        origins = tuple(c.origin for c in labels)
+        if grid.ruled:
+            label_lines = tuple(c.text.replace("\n", "") for c in labels)
+            origins = tuple(c.origin for c in labels)
+        else:
+            lines = [(line, c.origin) for c in labels for line in c.text.split("\n") if line.strip()]
+            label_lines, origins = tuple(line for line, _ in lines), tuple(origin for _, origin in lines)
         if header or all(c.text is None for c in value_cells):
             cells: tuple[Cell, ...] = ()
         else:
             cells = tuple(Cell((c.text or "").replace("\n", ""), c.origin or _blank_origin(present[0].origin))
                           for c in value_cells)
-        out.append((top, LabeledRow(label_lines, origins, cells, exact=True, page=page)))
+        out.append((top, LabeledRow(label_lines, origins, cells, exact=grid.ruled, page=page)))
     return out
+
+
+def _holds(box, point) -> bool:
+    return box.x0 <= point[0] <= box.x1 and box.top <= point[1] <= box.bottom
 
 
 def _blank_origin(near: Origin) -> Origin:
@@ -69,9 +79,18 @@ def _blank_origin(near: Origin) -> Origin:
 
 
 def page_rows(page: PdfPage) -> list[LabeledRow]:
+    unruled = unruled_tables(page.words, page.words[0].origin.source, page.number) if page.words else []
+    used = {i for table in unruled for i in table.used}
+    lines = [line for line in page.lines
+             if not any(_holds(line.origin.box, page.words[i].origin.box.center) for i in used)]
+    # a printed line that a table took words from keeps the rest of its words (a label's wrapped
+    # line set at the height of the row above)
+    cut = [line for line in page.lines if line not in lines]
+    lines += lines_of([word for i, word in enumerate(page.words) if i not in used
+                       and any(_holds(line.origin.box, word.origin.box.center) for line in cut)])
     items = [(line.origin.box.top, LabeledRow((line.text,), (line.origin,), (), exact=True, page=page.number))
-             for line in page.lines]
-    for grid in page.grids:
+             for line in lines]
+    for grid in (*page.grids, *(table.grid for table in unruled)):
         items += grid_rows(grid, page.number)
     items.sort(key=lambda item: item[0])
     return [row for _, row in items]

@@ -21,7 +21,8 @@ class LabeledRow:
     """The label text printed since the previous row's numbers, then this row's cells.
 
     `exact` is True when the cells are exactly the printed columns (a ruled grid, blanks included);
-    False when blank cells may have been dropped or cells joined (flattened text).
+    False when blank cells may have been dropped or cells joined (flattened text), or whole rows
+    printed blank (a table without rules, where only values make a row).
     """
 
     label_lines: tuple[str, ...]

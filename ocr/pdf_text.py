@@ -33,6 +33,9 @@ class GridCell:
 class RuledGrid:
     box: Box
     rows: tuple[tuple[GridCell, ...], ...]
+    # False: a table set without rules, its grid found from where the text sits; a row printed
+    # all blank is then no row of it, and a label cell holds one printed line per text line
+    ruled: bool = True
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ class PdfPage:
     lines: tuple[PositionedLine, ...]  # text outside the grids, in reading order
     grids: tuple[RuledGrid, ...]
     needs_ocr: str | None = None  # why the text layer cannot be used, if it cannot
+    # the words outside the grids, where a table printed without rules can still be found
+    words: tuple[PositionedLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -165,12 +170,16 @@ def _read_page(page, path: Path, grid_reader: str) -> PdfPage:
         return PdfPage(number, float(page.width), float(page.height), (), (), reason)
     grids = [g for g in GRID_READERS[grid_reader](page, path) if len(g.rows) > 1 and max(len(r) for r in g.rows) > 1]
     source = path.name
-    lines = []
+    lines, words = [], []
     for line in page.extract_text_lines():
         box = _box((line["x0"], line["top"], line["x1"], line["bottom"]))
         if not _inside(box, grids):
             lines.append(PositionedLine(line["text"], Origin(source, line["text"], page=number, box=box)))
-    return PdfPage(number, float(page.width), float(page.height), tuple(lines), tuple(grids))
+    for word in page.extract_words():
+        box = _box((word["x0"], word["top"], word["x1"], word["bottom"]))
+        if not _inside(box, grids):
+            words.append(PositionedLine(word["text"], Origin(source, word["text"], page=number, box=box)))
+    return PdfPage(number, float(page.width), float(page.height), tuple(lines), tuple(grids), words=tuple(words))
 
 
 def read_pdf(path: Path, max_pages: int = 400,

@@ -5,7 +5,7 @@ label column 三、本年度办理结果 and the group columns （三）…（�
 applicant header over three rows, table 四's fifteen columns under a two-level header. Styles vary
 the page (portrait or landscape), the column widths (narrow or wide label columns), the font
 size, how an empty cell prints, and whether table 三 breaks over a page, with or without its header
-repeated.
+repeated, and whether the tables are ruled at all.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ class PdfStyle:
     break_apply_at: int | None = None  # index of the first row of table 三 on a new page
     repeat_header: bool = False
     appendix_pages: int = 0  # pages of appended prose after the report (a compiled volume)
+    ruled: bool = True  # False: tables set without any ruling lines, columns only by alignment
 
 
 PDF_STYLES: dict[str, PdfStyle] = {s.name: s for s in (
@@ -46,6 +47,7 @@ PDF_STYLES: dict[str, PdfStyle] = {s.name: s for s in (
     PdfStyle("landscape", orientation="L", font_size=9, empty="—"),
     PdfStyle("break", break_apply_at=15),
     PdfStyle("break_header", break_apply_at=10, repeat_header=True, empty=""),
+    PdfStyle("unruled", ruled=False),
 )}
 
 
@@ -93,7 +95,8 @@ class _Typesetter:
     def table(self, widths: list[float], rows: list[list[tuple[str, int, int]]]) -> None:
         """Rows of (text, colspan, rowspan); a cell covered by a span above is simply left out."""
         with self.pdf.table(col_widths=widths, width=min(sum(widths), self.pdf.epw), first_row_as_headings=False,
-                            text_align="CENTER", line_height=self.style.font_size * 0.5) as table:
+                            text_align="CENTER", line_height=self.style.font_size * 0.5,
+                            borders_layout="ALL" if self.style.ruled else "NONE") as table:
             for cells in rows:
                 row = table.row()
                 for text, colspan, rowspan in cells:

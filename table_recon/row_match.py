@@ -110,7 +110,7 @@ def match_rows(rows: tuple[LabeledRow, ...], fmt: FormatSpec) -> RowMatches:
         table = fmt.table(name)
         entries = _place_by_position(table, entries, warnings)
         taken: set[str] = set()
-        for spec, label, row, how in entries:
+        for index, (spec, label, row, how) in enumerate(entries):
             if spec is None:
                 extra.append((name, row))
                 continue
@@ -120,17 +120,19 @@ def match_rows(rows: tuple[LabeledRow, ...], fmt: FormatSpec) -> RowMatches:
                 continue
             taken.add(spec.key)
             matched.append(MatchedRow(table, spec, row, label, how))
-            if how == "label" and spec.key and not _prints_statutory_label(label, spec):
+            following = entries[index + 1][2].label_lines if index + 1 < len(entries) else ()
+            if how == "label" and spec.key and not _prints_statutory_label(label, spec, following):
                 warnings.append(f"label {label!r} differs from the statute's {spec.label!r}; "
                                 f"read as {name}.{spec.key}")
     return RowMatches(tuple(matched), tuple(extra), frozenset(seen), tuple(warnings))
 
 
-def _prints_statutory_label(label: str, spec: RowSpec) -> bool:
+def _prints_statutory_label(label: str, spec: RowSpec, following: tuple[str, ...] = ()) -> bool:
     """The statutory wording, less its numbering, appears in the printed label (spacing and
-    bracket styles aside)."""
+    bracket styles aside), or in it continued by one line of the next row's label: in a table
+    without rules, a label wrapped around its row's values ends among the next row's lines."""
     wording = re.sub(r"^(?:\d+\.|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+\.)", "", normalize_label(spec.label))
-    return wording in normalize_label(label)
+    return any(wording in normalize_label(label + tail) for tail in ("", *following))
 
 
 def _label_only_rows(segment: _Segment, final: RowSpec | None, entries: list) -> list:

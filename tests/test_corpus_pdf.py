@@ -30,7 +30,7 @@ def test_every_field_right_and_verified(tmp_path, fmt, style):
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
-@pytest.mark.parametrize("style", ["portrait", "break_header", "landscape"])
+@pytest.mark.parametrize("style", ["portrait", "break_header", "landscape", "unruled"])
 def test_planted_error_fails_exactly_its_rules(tmp_path, fmt, style):
     truth = _truth(fmt, 21, PDF_STYLES[style], plant_error=True)
     report = inspect_file(render_pdf(truth, PDF_STYLES[style], tmp_path / "r.pdf", 21))

@@ -24,19 +24,22 @@ from workers import pipeline
 from workers.pipeline import InspectOptions, _read_scan as read_scan, inspect_file
 
 
-def _scanned_pdf(fmt: str, style: str, seed: int, folder: Path, *, plant_error: bool = False):
+def _scanned_pdf(fmt: str, style: str, seed: int, folder: Path, *, plant_error: bool = False,
+                 typeset: str = "portrait"):
     truth = random_truth(FORMATS[fmt], seed, plant_error=plant_error)
-    pdf = render_pdf(truth, PDF_STYLES["portrait"], folder / f"{fmt}_{seed}.pdf", seed)
+    pdf = render_pdf(truth, PDF_STYLES[typeset], folder / f"{fmt}_{seed}.pdf", seed)
     pages = [Image.open(p).convert("RGB") for p in render_scan(pdf, SCAN_STYLES[style], folder, seed)]
     path = folder / f"{fmt}_{seed}_{style}_scan.pdf"
     pages[0].save(path, save_all=True, append_images=pages[1:], resolution=SCAN_STYLES[style].dpi)
     return truth, path
 
 
-@pytest.mark.parametrize("fmt, style", [("2019", "clean"), ("2021", "clean"), ("2021", "sealed"),
-                                        ("2019", "upside_down")])
-def test_a_scan_is_read_field_for_field(tmp_path, fmt, style):
-    truth, path = _scanned_pdf(fmt, style, 7, tmp_path)
+@pytest.mark.parametrize("fmt, style, typeset", [("2019", "clean", "portrait"), ("2021", "clean", "portrait"),
+                                                 ("2021", "sealed", "portrait"), ("2019", "upside_down", "portrait"),
+                                                 # tables without rules, skewed, under a seal
+                                                 ("2019", "sealed", "unruled")])
+def test_a_scan_is_read_field_for_field(tmp_path, fmt, style, typeset):
+    truth, path = _scanned_pdf(fmt, style, 7, tmp_path, typeset=typeset)
     report = inspect_file(path, InspectOptions())
     result = score(truth, report)
     assert result.right == result.fields, result

@@ -72,7 +72,8 @@ def write_debug_page(folder: Path, source: str, scan: ScanPage, page: PdfPage) -
                 if cell.origin is None or cell.origin.box is None:
                     continue
                 box = cell.origin.box
-                draw.rectangle([box.x0 + 2, box.top + 2, box.x1 - 2, box.bottom - 2], outline=_CELL)
+                if box.width > 4 and box.height > 4:  # a row without a label has an empty label cell
+                    draw.rectangle([box.x0 + 2, box.top + 2, box.x1 - 2, box.bottom - 2], outline=_CELL)
                 colour = _DOUBT if cell.origin.confidence < _UNSURE else _TEXT
                 shown = cell.text if cell.text is not None else ""
                 if cell.origin.confidence < _UNSURE:
