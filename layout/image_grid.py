@@ -9,14 +9,11 @@ table printed without rules (`layout.unruled_grid`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from layout.cell_text import CellKind, parse_cell
+from layout.unruled_grid import CellReader, unruled_tables
 from ocr.cell_reading import CellReading
 from ocr.origin import Box, Origin
 from ocr.paddle_engine import DIGIT_LOOKALIKES
 from ocr.pdf_text import GridCell, PdfPage, PositionedLine, RuledGrid
-from layout.unruled_grid import unruled_tables
 from ocr.scan import Rule, ScanPage
 
 SNAP = 8  # pixels within which rule positions are one boundary
@@ -85,11 +82,6 @@ _COVERAGE = 0.92
 _ROW_RULE_COVERAGE = 0.8
 
 
-# Reads the crops of the given boxes of the page, for each a reading, or None where the crop holds
-# no ink.
-CellReader = Callable[[list[tuple[float, float, float, float]]], list[CellReading | None]]
-
-
 def _boundaries(rules: list[Rule], ink) -> tuple[list[float], list[float], dict[float, list[bool]]]:
     """Row and column boundaries, and for each column boundary the rows it runs through.
 
@@ -148,7 +140,7 @@ def _grid(rules: list[Rule], lines: list[PositionedLine], source: str, page: int
     roots = sorted(members)
     boxes = [(xs[min(c[1] for c in members[r])], ys[min(c[0] for c in members[r])],
               xs[max(c[1] for c in members[r]) + 1], ys[max(c[0] for c in members[r]) + 1]) for r in roots]
-    by_crop = dict(zip(roots, read_cells(boxes))) if read_cells and boxes else {}
+    by_crop = dict(zip(roots, read_cells(boxes, True))) if read_cells and boxes else {}
     grid_rows = []
     for i in range(rows):
         row = []

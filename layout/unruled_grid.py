@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from statistics import median
 
 from layout.cell_text import CellKind, parse_cell
@@ -28,8 +29,9 @@ _APART = 1.0  # a value stands apart: at least this many text heights of paper o
 _LONGEST_GAP = 6.0  # text heights between two rows beyond which they are not one table
 _HEADER_LINES = 8  # the most printed lines a table's header is looked for in
 
-# Reads the crops of the given boxes of a scanned page, for each a reading or None (no ink).
-CellReader = Callable[[list[tuple[float, float, float, float]]], list[CellReading | None]]
+# Reads the crops of the given boxes of a scanned page, for each a reading or None (no ink); the
+# flag says whether the boxes lie on ruling lines (False here: nothing to cut away at their edges).
+CellReader = Callable[[list[tuple[float, float, float, float]], bool], list[CellReading | None]]
 
 
 @dataclass(frozen=True)
@@ -210,7 +212,7 @@ def _leaf_columns(columns: list[tuple[float, float]], header: list[int], pieces:
     boxes = [pieces[i].origin.box for i in header if pieces[i].origin.box.x0 > labels_end]
     leaves = sorted((b for b in boxes if not any(o is not b and o.top > b.bottom - pad and o.x0 < b.x1 and b.x0 < o.x1
                                                    for o in boxes)), key=lambda b: b.x0)
-    if len(leaves) <= len(columns) or any(a.x1 > b.x0 for a, b in zip(leaves, leaves[1:])):
+    if len(leaves) <= len(columns) or any(a.x1 > b.x0 for a, b in pairwise(leaves)):
         return columns
     under = [[k for k, leaf in enumerate(leaves) if leaf.x0 - pad <= (low + high) / 2 <= leaf.x1 + pad]
              for low, high in columns]
@@ -253,7 +255,7 @@ def _table(run: list[_Band], pieces: Sequence[PositionedLine], source: str, page
     bottoms = [min(band.value_bottom + pad, room[1] if k + 1 == len(bands) else
                    (band.value_bottom + bands[k + 1].value_top) / 2) for k, band in enumerate(bands)]
     boxes = [_cell_boxes(columns, top, bottom, pad) for top, bottom in zip(tops, bottoms)]
-    readings = iter(read_cells([(b.x0, b.top, b.x1, b.bottom) for row in boxes for b in row])
+    readings = iter(read_cells([(b.x0, b.top, b.x1, b.bottom) for row in boxes for b in row], False)
                     if read_cells else [])
     grid_rows = []
     for (label, cells, band), cell_boxes in zip(rows, boxes):

@@ -86,20 +86,22 @@ class CellReading:
 
 
 def read_cells(image: np.ndarray, boxes: list[tuple[float, float, float, float]], models: OcrModels,
-               dpi: float = SCAN_DPI) -> list[CellReading | None]:
+               dpi: float = SCAN_DPI, ruled: bool = True) -> list[CellReading | None]:
     """Each cell read from its own crop, line by line: None where the crop holds no ink (an empty
     cell); a one-line cell that reads as a number takes the digits-only reading, with its
-    alternatives."""
+    alternatives. The boxes of `ruled` cells lie on the rules' centres, whose ink is cut away;
+    other boxes (a table without rules) are read whole."""
     import cv2
 
     from ocr.paddle_engine import NUMERIC_CHARACTERS, recognize_crops
 
-    inset = max(3, int(round(dpi / 40)))
+    inset = max(3, int(round(dpi / 40)))  # the paper kept around a line of print
+    cut = inset + 2 if ruled else 0
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     owners, crops = [], []
     for index, box in enumerate(boxes):
-        left, top = int(round(box[0])) + inset + 2, int(round(box[1])) + inset + 2
-        inner = _crop(gray, box, inset + 2)
+        left, top = int(round(box[0])) + cut, int(round(box[1])) + cut
+        inner = _crop(gray, box, cut)
         ink = inner < _INK_LEVEL
         if not inner.size or int(ink.sum()) < _MIN_INK_PIXELS:
             continue

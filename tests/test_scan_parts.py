@@ -13,6 +13,8 @@ from layout.pdf_rows import _value_columns, grid_rows
 from ocr.origin import Box, Origin
 from ocr.pdf_text import GridCell, PositionedLine, RuledGrid
 from ocr.cell_reading import _text_lines
+from ocr.paddle_engine import _to_bucket
+from ocr.same_print import same_print
 from ocr.scan import Rule, ScanPage, suppress_red
 from synthetic.scan_render import _stamp_seal
 
@@ -109,3 +111,33 @@ def test_a_grid_without_a_cell_reader_takes_its_text_from_the_page_lines():
     page = page_from_scan(scan, "s")
     assert [[c.text for c in row] for row in page.grids[0].rows] == [["规章", "12"], ["合计", "12"]]
     assert [line.text for line in page.lines] == ["二、主动公开"]
+
+
+def _printed(text: str, seed: int) -> np.ndarray:
+    """A number as a cell crop holds it: tight to its print, with scanner noise and JPEG."""
+    image = np.full((40, 30 * len(text) + 8, 3), 255, np.uint8)
+    cv2.putText(image, text, (4, 32), cv2.FONT_HERSHEY_SIMPLEX, 1.1, (0, 0, 0), 2, cv2.LINE_AA)
+    noise = np.random.default_rng(seed).normal(0, 8, image.shape)
+    return _jpeg(np.clip(image + noise, 0, 255).astype(np.uint8), 75)
+
+
+def test_crops_of_the_same_print_are_recognised_once_and_different_digits_never_share():
+    crops = [_printed("0", 1), _printed("8", 2), _printed("0", 3), _printed("6", 4), _printed("10", 5),
+             _printed("0", 6), _printed("8", 7), _printed("3", 8)]
+    assert same_print(crops) == [0, 1, 0, 3, 4, 0, 1, 7]
+
+
+def test_crops_are_brought_to_a_few_recogniser_widths_with_their_print_untouched():
+    rng = np.random.default_rng(2)
+    widths = set()
+    for _ in range(300):
+        height, width = int(rng.integers(18, 70)), int(rng.integers(4, 1800))
+        crop = rng.integers(0, 255, (height, width, 3), dtype=np.uint8)
+        padded = _to_bucket(crop)
+        scaled = int(np.ceil(48 * width / height))
+        assert padded.shape[0] == 48 and padded.shape[1] >= scaled
+        assert (padded[:, scaled:] == 128).all()  # the recogniser's own padding grey
+        assert np.array_equal(padded[:, :scaled], cv2.resize(crop, (scaled, 48)))
+        widths.add(padded.shape[1])
+    # a shape oneDNN has not cached costs a compilation; the cache holds 10
+    assert len({w for w in widths if w <= 40 * 48}) <= 10

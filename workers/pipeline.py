@@ -68,7 +68,7 @@ def _read_scan(path: Path, kind: str, options: InspectOptions) -> Report:
     pages: list[PdfPage] = []
     for number, image in enumerate(page_images(path, kind, options.max_pages), start=1):
         scan = read_scan_page(image, number, path.name, models)
-        pages.append(page_from_scan(scan, path.name, lambda boxes: read_cells(scan.image, boxes, models)))
+        pages.append(page_from_scan(scan, path.name, lambda boxes, ruled=True: read_cells(scan.image, boxes, models, ruled=ruled)))
         if options.debug_dir is not None:
             from workers.debug_pages import write_debug_page
 
