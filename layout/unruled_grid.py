@@ -306,7 +306,8 @@ def _joined(members: list[int], pieces: Sequence[PositionedLine], source: str, p
 
 
 def lines_of(pieces: Sequence[PositionedLine]) -> list[PositionedLine]:
-    """Pieces joined into printed lines, left to right, for what a table left of a page's lines."""
+    """Pieces joined into printed lines, left to right: the words of a page's lines that no table
+    took, made into lines again."""
     out = []
     for band in _bands(pieces):
         text = "".join(pieces[i].text for i in band)
