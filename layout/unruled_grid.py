@@ -48,6 +48,7 @@ class _Band:
     bottom: float
     value_top: float  # the extent of the values alone: a label beside them may sit higher or lower
     value_bottom: float
+    is_row: bool  # holds a number standing apart, or several values (a row of "/" is a row too)
 
 
 def _bands(pieces: Sequence[PositionedLine]) -> list[list[int]]:
@@ -93,13 +94,9 @@ def _band(indices: list[int], pieces: Sequence[PositionedLine]) -> _Band:
         if min(left, right) >= _APART * height:
             values.append(i)
     value_boxes = [pieces[i].origin.box for i in values] or boxes
+    is_row = len(values) >= 2 or any(parse_cell(pieces[i].text).kind is CellKind.NUMBER for i in values)
     return _Band(tuple(indices), tuple(values), min(b.top for b in boxes), max(b.bottom for b in boxes),
-                 min(b.top for b in value_boxes), max(b.bottom for b in value_boxes))
-
-
-def _holds_values(band: _Band, pieces: Sequence[PositionedLine]) -> bool:
-    """A number standing apart, or several values (a row of "/" is a row too)."""
-    return len(band.values) >= 2 or any(parse_cell(pieces[i].text).kind is CellKind.NUMBER for i in band.values)
+                 min(b.top for b in value_boxes), max(b.bottom for b in value_boxes), is_row)
 
 
 def _runs(bands: list[_Band], pieces: Sequence[PositionedLine]) -> list[list[_Band]]:
@@ -123,7 +120,7 @@ def _runs(bands: list[_Band], pieces: Sequence[PositionedLine]) -> list[list[_Ba
 
     for band in bands:
         height = median(pieces[i].origin.box.height for i in band.pieces)
-        if not _holds_values(band, pieces):
+        if not band.is_row:
             if over_values(band):
                 close()
                 pending = []
@@ -160,7 +157,7 @@ def _adjoining(pending: list[_Band], first: _Band, pieces: Sequence[PositionedLi
 def _columns(run: list[_Band], pieces: Sequence[PositionedLine]) -> list[tuple[float, float]]:
     """The value columns: extents of the values, merged where they overlap (give or take a
     third of a text height), left to right."""
-    boxes = sorted((pieces[i].origin.box for band in run if _holds_values(band, pieces) for i in band.values),
+    boxes = sorted((pieces[i].origin.box for band in run if band.is_row for i in band.values),
                    key=lambda b: b.x0)
     pad = median(b.height for b in boxes) / 3
     columns: list[list[float]] = []
@@ -196,7 +193,7 @@ def _header_above(bands: list[_Band], first: int, pieces: Sequence[PositionedLin
     below = bands[first]
     for band in reversed(bands[max(first - _HEADER_LINES, 0):first]):
         height = median(pieces[i].origin.box.height for i in band.pieces)
-        if _holds_values(band, pieces) or below.top - band.bottom > 1.5 * height:
+        if band.is_row or below.top - band.bottom > 1.5 * height:
             break
         out += band.pieces
         below = band
@@ -236,7 +233,7 @@ def _table(run: list[_Band], pieces: Sequence[PositionedLine], source: str, page
     rows: list[tuple[list[list[int]], list[list[int]], _Band]] = []
     label: list[list[int]] = []  # the label's lines: the bands since the previous row's values
     for band in run:
-        if not _holds_values(band, pieces):
+        if not band.is_row:
             label.append(list(band.pieces))
             continue
         cells: list[list[int]] = [[] for _ in columns]

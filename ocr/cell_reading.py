@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ocr.paddle_engine import OcrModels
+from ocr.same_print import INK_LEVEL as _INK_LEVEL  # low enough that a blurred minus sign is print
 from ocr.scan import SCAN_DPI
 
-_INK_LEVEL = 185  # grey below this is print: a blurred thin stroke (a minus sign) is light
 _MIN_INK_PIXELS = 20
 _FAINT_SHARE = 0.15  # of a line's darkness, below which a group of columns set apart is specks
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-_INK_LEVEL = 185  # grey below this is print
+INK_LEVEL = 185  # grey below this is print, in a crop of a cell or a line
 _SIGNATURE_HEIGHT = 24  # pixels a crop is scaled to for comparing its print with another's
 _SAME_PRINT = 0.03  # share of a signature's pixels two crops of the same print may differ in
 
@@ -19,7 +19,7 @@ def _signature(crop: np.ndarray) -> np.ndarray:
     import cv2
 
     gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
-    ink = (gray < _INK_LEVEL).astype(np.float32)
+    ink = (gray < INK_LEVEL).astype(np.float32)
     width = max(1, int(round(crop.shape[1] * _SIGNATURE_HEIGHT / max(crop.shape[0], 1))))
     return cv2.resize(ink, (width, _SIGNATURE_HEIGHT), interpolation=cv2.INTER_AREA) > 0.5
 
