@@ -235,7 +235,17 @@ class _Backfill:
         recovering: dict = {}  # ping ref -> actor, while Ray restarts the actor
 
         def abandon(actor, head_stage: str | None) -> None:
-            """The actor is gone: its current document is charged, the ones queued behind it go back."""
+            """The actor is gone: its current document is charged, the ones queued behind it go back.
+            Documents it finished are finished first, their results waited for: the news of its
+            death can arrive before the last result it sent, which would charge that document."""
+            settled, _ = ray.wait(list(lanes[actor]), num_returns=len(lanes[actor]), timeout=_SETTLE_S)
+            for ref in settled:
+                try:
+                    outcome = ray.get(ref)
+                except RayActorError:  # the document it died on, or one queued behind it
+                    continue
+                lanes[actor].remove(ref)
+                self.finish(running.pop(ref)[1], outcome)
             for position, ref in enumerate(lanes[actor]):
                 _, job = running.pop(ref)
                 if position > 0:
@@ -290,6 +300,9 @@ class _Backfill:
                     ray.kill(actor, no_restart=False)
                     abandon(actor, "timeout")
         self.summary.worker_peak_rss_mb = _peak_rss(actors)
+
+_SETTLE_S = 2.0  # the longest an abandoned actor's results are waited for; a dead actor's come at once
+
 
 def _peak_rss(actors: list) -> list[float]:
     """Each actor's peak memory; one still restarting after a kill is left out."""
