@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from layout.unruled_grid import CellReader, unruled_tables
 from ocr.cell_reading import CellReading
+from ocr.ctc_reading import DIGIT_LOOKALIKES
 from ocr.origin import Box, Origin
-from ocr.paddle_engine import DIGIT_LOOKALIKES
 from ocr.pdf_text import GridCell, PdfPage, PositionedLine, RuledGrid
 from ocr.scan import Rule, ScanPage
 

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ocr.paddle_engine import OcrModels
-from ocr.same_print import INK_LEVEL as _INK_LEVEL  # low enough that a blurred minus sign is print
+from ocr.same_print import (
+    INK_LEVEL as _INK_LEVEL,  # low enough that a blurred minus sign is print
+)
 from ocr.scan import SCAN_DPI
 
 _MIN_INK_PIXELS = 20
@@ -93,7 +95,8 @@ def read_cells(image: np.ndarray, boxes: list[tuple[float, float, float, float]]
     other boxes (a table without rules) are read whole."""
     import cv2
 
-    from ocr.paddle_engine import NUMERIC_CHARACTERS, recognize_crops
+    from ocr.ctc_reading import NUMERIC_CHARACTERS
+    from ocr.paddle_engine import recognize_crops
 
     inset = max(3, int(round(dpi / 40)))  # the paper kept around a line of print
     cut = inset + 2 if ruled else 0

@@ -9,6 +9,16 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from ocr.crop_shapes import (
+    GAP,
+    REC_HEIGHT,
+    at_rec_height,
+    is_narrow,
+    packed,
+    pieces,
+    to_bucket,
+)
+from ocr.ctc_reading import CropReading, CtcReader, joined
 from ocr.errors import InputError
 from ocr.same_print import same_print
 
@@ -42,7 +52,7 @@ class OcrModels:
         return models
 
 
-REC_IMAGE_SHAPE = "3, 48, 48"
+REC_IMAGE_SHAPE = f"3, {REC_HEIGHT}, {REC_HEIGHT}"
 
 
 @functools.lru_cache(maxsize=2)
@@ -94,153 +104,52 @@ def read_lines(image, models: OcrModels) -> list[OcrLine]:
             for box, r in zip(found, readings) if r.text and r.confidence >= DROP_SCORE]
 
 
-NUMERIC_CHARACTERS = "0123456789+-.,"
-# shapes the recogniser gives for digits in a lone number cell ("0" as the full stop "。")
-DIGIT_LOOKALIKES = {"。": "0", "O": "0", "o": "0", "〇": "0", "D": "0", "Ｏ": "0", "l": "1", "I": "1", "|": "1"}
-# the least probability, at the time steps where the recogniser settled on a character, for which
-# another character there is kept as a plausible reading of the same pixels
-ALTERNATIVE_FLOOR = 0.02
+def recognize_crops(crops: list, models: OcrModels) -> list[CropReading]:
+    """Recognition only (no detection) of each crop, crops of the same print once: number cells in
+    batches, labels and prose packed into strips (`ocr.crop_shapes`). A long line is read in
+    pieces, and their readings joined."""
+    if not crops:
+        return []
+    recognizer = engine(models).text_recognizer
+    if not isinstance(recognizer.postprocess_op, _Probabilities):
+        recognizer.postprocess_op = _Probabilities(recognizer.postprocess_op)
+    read_probs = recognizer.postprocess_op.reader
+    cut = [pieces(crop) for crop in crops]
+    flat = [piece for parts in cut for piece in parts]
+    firsts = same_print(flat)
+    distinct = sorted(set(firsts))
+    scaled = [at_rec_height(flat[k]) for k in distinct]
+    narrow = [k for k, crop in zip(distinct, scaled) if is_narrow(crop)]
+    wide = [(k, crop) for k, crop in zip(distinct, scaled) if not is_narrow(crop)]
+    read: dict[int, CropReading] = {}
+    if narrow:
+        batch = [to_bucket(crop) for crop in scaled if is_narrow(crop)]
+        # batches are filled up (with the narrowest crop, the cheapest), so that each has one of a few shapes
+        spare = -len(batch) % recognizer.rec_batch_num
+        probs, _ = recognizer(batch + [min(batch, key=lambda c: c.shape[1])] * spare)
+        read.update((k, read_probs(p)) for k, p in zip(narrow, probs))
+    strips = packed([crop for _, crop in wide])
+    probs, _ = recognizer([strip.image for strip in strips]) if strips else ([], None)
+    for strip, steps in zip(strips, probs):
+        step = strip.image.shape[1] / len(steps)
+        for index, x0, x1 in strip.spans:
+            first = max(round((x0 - GAP / 2) / step), 0)
+            read[wide[index][0]] = read_probs(steps[first:max(round((x1 + GAP / 2) / step), first + 1)])
+    readings, at = [], 0
+    for parts in cut:
+        readings.append(joined([read[firsts[at + k]] for k in range(len(parts))]))
+        at += len(parts)
+    return readings
 
 
-@dataclass(frozen=True)
-class CropReading:
-    """One crop read twice from the same network output: freely, and with only the characters a
-    number can have (so a lone "0" cannot come out as "。" or "O"). `alternatives` are other
-    readings over digits and signs that the network gave some weight, one character changed,
-    dropped or added, with that character's probability."""
-
-    text: str
-    confidence: float
-    digits: str
-    digits_confidence: float
-    alternatives: tuple[tuple[str, float], ...] = ()
-
-
-def _runs(indices) -> list[tuple[int, int, int]]:
-    """The CTC path as runs: (class, first step, end step)."""
-    runs, start = [], 0
-    for step in range(1, len(indices) + 1):
-        if step == len(indices) or indices[step] != indices[start]:
-            runs.append((int(indices[start]), start, step))
-            start = step
-    return runs
-
-
-def _alternatives(probs, characters: list[str], limit: int = 6) -> tuple[tuple[str, float], ...]:
-    """Readings one edit away from the best path: a character replaced by the runner-up where it
-    was read, a character dropped where blank was nearly as likely, a character added inside a run
-    of blanks. Each with the probability the network gave the edit."""
-    import numpy as np
-
-    runs = _runs(probs.argmax(1))
-    # consecutive runs of one class are one character only when a blank separates them
-    chars = [(cls, a, b) for cls, a, b in runs if cls]
-    best = "".join(characters[cls] for cls, _, _ in chars)
-    out: dict[str, float] = {}
-
-    def offer(text: str, p: float) -> None:
-        if p >= ALTERNATIVE_FLOOR and text != best and text:
-            out[text] = max(out.get(text, 0.0), p)
-
-    for position, (cls, a, b) in enumerate(chars):
-        window = probs[a:b]
-        others = window.copy()
-        others[:, [0, cls]] = 0
-        step, other = np.unravel_index(others.argmax(), others.shape)
-        offer(best[:position] + characters[other] + best[position + 1:], float(others[step, other]))
-        offer(best[:position] + best[position + 1:], float(window[:, 0].max()))
-    inserted_at = 0
-    for cls, a, b in runs:
-        if cls:
-            inserted_at += 1
-            continue
-        window = probs[a:b].copy()
-        window[:, 0] = 0
-        step, other = np.unravel_index(window.argmax(), window.shape)
-        offer(best[:inserted_at] + characters[other] + best[inserted_at:], float(window[step, other]))
-    return tuple(sorted(out.items(), key=lambda item: -item[1])[:limit])
-
-
-class _DualDecode:
-    """Stands in for PaddleOCR's CTC decoder: its reading, plus a reading over digits and signs."""
+class _Probabilities:
+    """Stands in for PaddleOCR's CTC decoder, which reads a whole input: the probabilities, left for
+    a `CtcReader` to read, a strip a crop at a time."""
 
     def __init__(self, base) -> None:
-        import numpy as np
-
-        self.base = base
-        allowed = [i for i, ch in enumerate(base.character) if ch in NUMERIC_CHARACTERS]
-        self.columns = np.array([0, *allowed])  # 0 is CTC's blank
-        self.characters = ["", *(base.character[i] for i in allowed)]
-        # what the network gives a shape that looks like a digit ("O", "。" for 0) counts for it
-        position = {ch: k for k, ch in enumerate(self.characters) if ch}
-        self.lookalikes = [(position[digit], i) for i, ch in enumerate(base.character)
-                           if (digit := DIGIT_LOOKALIKES.get(ch)) in position]
+        self.reader = CtcReader(base)
 
     def __call__(self, preds, *args, **kwargs):
         import numpy as np
 
-        if isinstance(preds, (list, tuple)):
-            preds = preds[-1]
-        preds = np.asarray(preds)
-        free = self.base(preds)
-        restricted = preds[:, :, self.columns].copy()
-        for digit, lookalike in self.lookalikes:
-            restricted[:, :, digit] += preds[:, :, lookalike]
-        out = []
-        for (text, confidence), probs in zip(free, restricted):
-            chars, scores, previous = [], [], 0
-            for index, prob in zip(probs.argmax(1), probs.max(1)):
-                if index and index != previous:
-                    chars.append(self.characters[index])
-                    scores.append(float(prob))
-                previous = index
-            out.append((text, float(confidence), "".join(chars), float(np.mean(scores)) if scores else 0.0,
-                        _alternatives(probs, self.characters)))
-        return out
-
-
-def recognize_crops(crops: list, models: OcrModels) -> list[CropReading]:
-    """Recognition only (no detection) of each crop, crops of the same print once; the recogniser
-    batches crops of similar width."""
-    if not crops:
-        return []
-    recognizer = engine(models).text_recognizer
-    if not isinstance(recognizer.postprocess_op, _DualDecode):
-        recognizer.postprocess_op = _DualDecode(recognizer.postprocess_op)
-    firsts = same_print(crops)
-    distinct = sorted(set(firsts))
-    batch = [_to_bucket(crops[k]) for k in distinct]
-    # batches are filled up (with the narrowest crop, the cheapest), so that each has one of a few shapes
-    spare = -len(batch) % recognizer.rec_batch_num
-    results, _ = recognizer(batch + [min(batch, key=lambda c: c.shape[1] / c.shape[0])] * spare)
-    read = {k: CropReading(*result) for k, result in zip(distinct, results)}
-    return [read[first] for first in firsts]
-
-
-# Widths (in heights) a crop is padded to. oneDNN compiles the recogniser anew for every input
-# shape it has not cached (about 0.3 s each, and it caches 10): a batch is as wide as its widest
-# crop, so without buckets nearly every batch is a new shape. Nine buckets, each about half again
-# the last (finer near one height, where most number cells are), and multiples of 20 heights
-# beyond (a page's few long lines) stay cached, at the cost of a fifth more width on average.
-_WIDTH_BUCKETS = (1, 1.5, 2, 3, 4.5, 7, 11, 17, 26)
-_BEYOND = 20
-
-
-def _to_bucket(crop):
-    """The crop brought to the recogniser's height as the recogniser would (so its own resize
-    changes nothing), then padded on the right with the grey it pads a batch with, to the next
-    width in `_WIDTH_BUCKETS`."""
-    import math
-
-    import cv2
-
-    height, width = crop.shape[:2]
-    if not height or not width:
-        return crop
-    rec_height = int(REC_IMAGE_SHAPE.split(",")[1])
-    scaled = min(math.ceil(rec_height * width / height), 100 * rec_height)
-    crop = cv2.resize(crop, (scaled, rec_height))
-    bucket = next((b for b in _WIDTH_BUCKETS if b * rec_height >= scaled), None) \
-        or _BEYOND * math.ceil(scaled / (_BEYOND * rec_height))
-    return cv2.copyMakeBorder(crop, 0, 0, 0, int(bucket * rec_height) - scaled, cv2.BORDER_CONSTANT,
-                              value=(128, 128, 128))
+        return list(np.asarray(preds[-1] if isinstance(preds, (list, tuple)) else preds))

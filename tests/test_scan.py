@@ -146,3 +146,21 @@ def test_the_recogniser_is_configured_for_a_bounded_onednn_cache():
     for predictor in ("text_recognizer", "text_detector"):
         config = getattr(engine(OcrModels.packaged()), predictor).config
         assert config.mkldnn_enabled() and config.cpu_math_library_num_threads() == 2, predictor
+
+
+def test_labels_prose_and_numbers_read_together_are_each_read_as_printed():
+    # labels and prose are packed side by side into strips and each read from the time steps over
+    # it; a line longer than a strip is read in pieces; number cells are read in batches
+    from ocr.paddle_engine import recognize_crops
+    from tests.test_scan_parts import _printed, _printed_line
+
+    texts = ["（一）本机关不掌握相关政府信息", "申请人情况", "法人或其他组织", "行政复议", "总计",
+             "2021年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，全年共受理政府信息公开申请",
+             "结转下年度办理", "5．其他处理", "自然人", "商业企业"]
+    numbers = ["0", "17", "305", "0", "4"]
+    crops = [_printed_line(text)[0] for text in texts] + [_printed(n, seed) for seed, n in enumerate(numbers)]
+    readings = recognize_crops(crops, OcrModels.packaged())
+    assert [r.text for r in readings[:len(texts)]] == texts
+    assert [r.digits for r in readings[len(texts):]] == numbers
+    assert all(r.confidence > 0.8 for r in readings[:len(texts)]), [r.confidence for r in readings]
+    assert all(r.digits_confidence > 0.8 for r in readings[len(texts):]), [r.digits_confidence for r in readings]

@@ -13,7 +13,7 @@ from layout.pdf_rows import _value_columns, grid_rows
 from ocr.origin import Box, Origin
 from ocr.pdf_text import GridCell, PositionedLine, RuledGrid
 from ocr.cell_reading import _text_lines
-from ocr.paddle_engine import _to_bucket
+from ocr.crop_shapes import GAP, LONGEST, REC_HEIGHT, at_rec_height, is_narrow, packed, pieces, to_bucket
 from ocr.same_print import same_print
 from ocr.scan import Rule, ScanPage, suppress_red
 from synthetic.scan_render import _stamp_seal
@@ -127,17 +127,74 @@ def test_crops_of_the_same_print_are_recognised_once_and_different_digits_never_
     assert same_print(crops) == [0, 1, 0, 3, 4, 0, 1, 7]
 
 
-def test_crops_are_brought_to_a_few_recogniser_widths_with_their_print_untouched():
+def test_number_cells_are_brought_to_a_few_recogniser_widths_with_their_print_untouched():
     rng = np.random.default_rng(2)
     widths = set()
     for _ in range(300):
-        height, width = int(rng.integers(18, 70)), int(rng.integers(4, 1800))
+        height, width = int(rng.integers(18, 70)), int(rng.integers(4, 400))
         crop = rng.integers(0, 255, (height, width, 3), dtype=np.uint8)
-        padded = _to_bucket(crop)
-        scaled = int(np.ceil(48 * width / height))
-        assert padded.shape[0] == 48 and padded.shape[1] >= scaled
-        assert (padded[:, scaled:] == 128).all()  # the recogniser's own padding grey
-        assert np.array_equal(padded[:, :scaled], cv2.resize(crop, (scaled, 48)))
+        scaled = at_rec_height(crop)
+        assert scaled.shape[0] == REC_HEIGHT and scaled.shape[1] == min(int(np.ceil(48 * width / height)), LONGEST * 48)
+        if not is_narrow(scaled):
+            continue
+        padded = to_bucket(scaled)
+        assert padded.shape[0] == 48 and padded.shape[1] >= scaled.shape[1]
+        assert (padded[:, scaled.shape[1]:] == 128).all()  # the recogniser's own padding grey
+        assert np.array_equal(padded[:, :scaled.shape[1]], scaled)
         widths.add(padded.shape[1])
     # a shape oneDNN has not cached costs a compilation; the cache holds 10
-    assert len({w for w in widths if w <= 40 * 48}) <= 10
+    assert 1 < len(widths) <= 4
+
+
+def test_wider_crops_are_packed_into_strips_of_one_width_apart_and_untouched():
+    rng = np.random.default_rng(5)
+    crops = [rng.integers(0, 120, (48, int(w), 3), dtype=np.uint8) for w in rng.integers(140, LONGEST * 48, 60)]
+    strips = packed(crops)
+    assert len({strip.image.shape for strip in strips}) == 1
+    placed = sorted(index for strip in strips for index, _, _ in strip.spans)
+    assert placed == list(range(len(crops)))  # each crop once
+    for strip in strips:
+        spans = sorted(strip.spans, key=lambda span: span[1])
+        for index, x0, x1 in spans:
+            assert np.array_equal(strip.image[:, x0:x1], crops[index])
+        for (_, _, end), (_, start, _) in zip(spans, spans[1:]):
+            assert start - end >= GAP and (strip.image[:, end:start] == 128).all()
+        assert spans[0][1] >= GAP // 2 and strip.image.shape[1] - spans[-1][2] >= GAP // 2
+    # first fit decreasing leaves little room unused
+    used = sum(c.shape[1] + GAP for c in crops)
+    assert len(strips) <= used / strips[0].image.shape[1] * 1.25 + 1
+
+
+def _printed_line(text: str, size: int = 30) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """A line of Chinese print as a detected line's crop, and each character's ink extent."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from synthetic.font_subset import FONT
+
+    font = ImageFont.truetype(str(FONT), size)
+    shape = (int(font.getlength(text)) + 20, int(size * 1.6))
+    image = Image.new("RGB", shape, (255, 255, 255))
+    ImageDraw.Draw(image).text((10, size * 0.3), text, font=font, fill=(0, 0, 0))
+    extents = []
+    for k, ch in enumerate(text):
+        alone = Image.new("L", shape, 255)
+        ImageDraw.Draw(alone).text((10 + font.getlength(text[:k]), size * 0.3), ch, font=font, fill=0)
+        columns = np.flatnonzero((np.asarray(alone) < 128).any(axis=0))
+        extents.append((int(columns.min()), int(columns.max()) + 1))
+    return np.asarray(image)[:, :, ::-1].copy(), extents
+
+
+def test_a_line_longer_than_a_strip_is_cut_between_characters():
+    text = "本机关认真贯彻落实《中华人民共和国政府信息公开条例》，全年共受理政府信息公开申请件，已办结件，结转下年度办理件"
+    crop, extents = _printed_line(text)
+    parts = pieces(crop)
+    assert len(parts) >= 2
+    assert np.array_equal(np.concatenate(parts, axis=1), crop)
+    assert all(part.shape[1] <= LONGEST * crop.shape[0] for part in parts)
+    cuts = np.cumsum([part.shape[1] for part in parts])[:-1]
+    for cut in cuts:  # never inside a character's ink, between 亻 and 本 of 体 say
+        assert not any(left < cut < right - 1 for left, right in extents), (cut, extents)
+    short, _ = _printed_line("（一）本机关不掌握相关政府信息")
+    assert len(pieces(short)) == 1
+
+

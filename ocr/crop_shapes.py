@@ -1,0 +1,126 @@
+"""The shapes crops are given before recognition: long lines cut between characters, narrow crops
+padded to a few widths, wider ones packed side by side into strips of one width.
+
+oneDNN compiles the recogniser anew for every input shape it has not cached (about 0.3 s each, and
+it caches 10), and the recogniser pads each batch of six to its widest crop. Crops of any width
+would make nearly every batch a new shape; one long label in a batch of number cells makes the
+whole batch as wide as the label. Number cells are therefore padded to one of `_WIDTH_BUCKETS`
+and read in batches. Labels and lines of prose are packed into strips of one width, a few pixels of
+the padding grey between them, and each is read from the time steps over it: nearly no padding,
+one shape. Lines longer than a strip are cut into pieces at gaps in the print.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ocr.same_print import INK_LEVEL
+
+REC_HEIGHT = 48  # pixels: the height PP-OCRv4's recogniser reads at
+
+# Widths, in heights, a number cell is padded to: each about half again the last
+_WIDTH_BUCKETS = (1, 1.5, 2, 3)
+PAD_GREY = 128  # the recogniser pads a batch with this (0 once normalised): to it, nothing printed
+# pixels between two crops in a strip: one time step of the recogniser's output (8 pixels a step),
+# half of it each crop's. On 10 generated reports, 8 and 32 read every field alike; paper white
+# between the crops, instead of the grey, lost fields.
+GAP = 8
+
+LONGEST = 17  # heights: a strip's width; a longer line is cut into pieces no longer than this
+# heights: a piece is cut off at the widest gap in the print between this width and `LONGEST`,
+# a span that holds several characters' gaps, the gap after a comma or full stop among them
+_SHORTEST_PIECE = 11
+
+
+def _cut_at(ink_columns: np.ndarray, low: int, high: int) -> int:
+    """The middle of the longest run of the least-inked columns in [low, high): the gap between two
+    characters, which is wider than the gaps inside one (between 亻 and 本) in most lines."""
+    window = ink_columns[low:high]
+    least = window == window.min()
+    best_start, best_length, start = 0, 0, None
+    for offset, is_least in enumerate([*least, False]):
+        if is_least and start is None:
+            start = offset
+        elif not is_least and start is not None:
+            if offset - start > best_length:
+                best_start, best_length = start, offset - start
+            start = None
+    return low + best_start + best_length // 2
+
+
+def pieces(crop: np.ndarray) -> list[np.ndarray]:
+    """The crop, or, if it is longer than `LONGEST` heights, its pieces left to right, each cut at
+    a gap in the print."""
+    import cv2
+
+    height, width = crop.shape[:2]
+    if not height or width <= LONGEST * height:
+        return [crop]
+    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY) if crop.ndim == 3 else crop
+    ink_columns = (gray < INK_LEVEL).sum(axis=0)
+    out, start = [], 0
+    while width - start > LONGEST * height:
+        cut = _cut_at(ink_columns, start + _SHORTEST_PIECE * height, start + LONGEST * height)
+        out.append(crop[:, start:cut])
+        start = cut
+    out.append(crop[:, start:])
+    return out
+
+
+def at_rec_height(crop: np.ndarray) -> np.ndarray:
+    """The crop brought to the recogniser's height as the recogniser would, so that its own resize
+    changes nothing; a crop longer than a strip (one `pieces` could not cut) is squeezed to fit."""
+    import cv2
+
+    height, width = crop.shape[:2]
+    return cv2.resize(crop, (min(math.ceil(REC_HEIGHT * width / height), LONGEST * REC_HEIGHT), REC_HEIGHT))
+
+
+def is_narrow(crop: np.ndarray) -> bool:
+    """A crop at the recogniser's height that is read padded to a bucket in a batch (a number cell),
+    not packed into a strip. Packed beside other crops, number cells lost a faint leading minus sign
+    without a trace ("-4" read "4") where, read alone, it stays doubtful (".4")."""
+    return crop.shape[1] <= _WIDTH_BUCKETS[-1] * REC_HEIGHT
+
+
+def to_bucket(crop: np.ndarray) -> np.ndarray:
+    """A narrow crop at the recogniser's height, padded on the right with the grey the recogniser
+    pads a batch with, to the next width in `_WIDTH_BUCKETS`."""
+    import cv2
+
+    bucket = next(b for b in _WIDTH_BUCKETS if b * REC_HEIGHT >= crop.shape[1])
+    return cv2.copyMakeBorder(crop, 0, 0, 0, int(bucket * REC_HEIGHT) - crop.shape[1], cv2.BORDER_CONSTANT,
+                              value=(PAD_GREY,) * 3)
+
+
+@dataclass(frozen=True)
+class Strip:
+    """Crops side by side, and where each lies: (its index in the packed list, x0, x1) in pixels."""
+
+    image: np.ndarray
+    spans: tuple[tuple[int, int, int], ...]
+
+
+def packed(crops: list[np.ndarray]) -> list[Strip]:
+    """Crops at the recogniser's height packed into strips `LONGEST` heights wide, the widest first,
+    each into the first strip with room (first fit decreasing), `GAP` pixels apart."""
+    width = LONGEST * REC_HEIGHT + GAP
+    strips: list[list] = []  # [pixels used, [(index, x0)]]
+    for index in sorted(range(len(crops)), key=lambda k: -crops[k].shape[1]):
+        room = crops[index].shape[1] + GAP
+        strip = next((s for s in strips if s[0] + room <= width), None)
+        if strip is None:
+            strip = [0, []]
+            strips.append(strip)
+        strip[1].append((index, strip[0] + GAP // 2))
+        strip[0] += room
+    out = []
+    for _, placed in strips:
+        image = np.full((REC_HEIGHT, width, 3), PAD_GREY, np.uint8)
+        for index, x0 in placed:
+            image[:, x0:x0 + crops[index].shape[1]] = crops[index]
+        out.append(Strip(image, tuple((index, x0, x0 + crops[index].shape[1]) for index, x0 in placed)))
+    return out
