@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import logging
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ocr.crop_shapes import (
@@ -133,8 +133,11 @@ def recognize_crops(crops: list, models: OcrModels) -> list[CropReading]:
     for strip, steps in zip(strips, probs):
         step = strip.image.shape[1] / len(steps)
         for index, x0, x1 in strip.spans:
+            # a crop's steps reach halfway into the gaps beside it: the network can put a character
+            # a step before or after its print ("一" at a crop's left edge)
             first = max(round((x0 - GAP / 2) / step), 0)
-            read[wide[index][0]] = read_probs(steps[first:max(round((x1 + GAP / 2) / step), first + 1)])
+            reading = read_probs(steps[first:max(round((x1 + GAP / 2) / step), first + 1)])
+            read[wide[index][0]] = replace(reading, text=reading.text.strip())  # grey read as a space
     readings, at = [], 0
     for parts in cut:
         readings.append(joined([read[firsts[at + k]] for k in range(len(parts))]))

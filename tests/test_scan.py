@@ -151,6 +151,8 @@ def test_the_recogniser_is_configured_for_a_bounded_onednn_cache():
 def test_labels_prose_and_numbers_read_together_are_each_read_as_printed():
     # labels and prose are packed side by side into strips and each read from the time steps over
     # it; a line longer than a strip is read in pieces; number cells are read in batches
+    import unicodedata
+
     from ocr.paddle_engine import recognize_crops
     from tests.test_scan_parts import _printed, _printed_line
 
@@ -160,7 +162,9 @@ def test_labels_prose_and_numbers_read_together_are_each_read_as_printed():
     numbers = ["0", "17", "305", "0", "4"]
     crops = [_printed_line(text)[0] for text in texts] + [_printed(n, seed) for seed, n in enumerate(numbers)]
     readings = recognize_crops(crops, OcrModels.packaged())
-    assert [r.text for r in readings[:len(texts)]] == texts
+    # brackets and stops come out full or half width either way
+    assert [unicodedata.normalize("NFKC", r.text) for r in readings[:len(texts)]] == \
+        [unicodedata.normalize("NFKC", text) for text in texts]
     assert [r.digits for r in readings[len(texts):]] == numbers
     assert all(r.confidence > 0.8 for r in readings[:len(texts)]), [r.confidence for r in readings]
     assert all(r.digits_confidence > 0.8 for r in readings[len(texts):]), [r.digits_confidence for r in readings]
