@@ -14,7 +14,7 @@ from ocr.cell_reading import CellReading
 from ocr.ctc_reading import DIGIT_LOOKALIKES
 from ocr.origin import Box, Origin
 from ocr.pdf_text import GridCell, PdfPage, PositionedLine, RuledGrid
-from ocr.scan import Rule, ScanPage
+from ocr.scan import PAGE_INK, Rule, ScanPage
 
 SNAP = 8  # pixels within which rule positions are one boundary
 _DIGIT_LOOKALIKES = str.maketrans(DIGIT_LOOKALIKES)
@@ -200,7 +200,7 @@ def page_from_scan(scan: ScanPage, source: str, read_cells: CellReader | None = 
 
     lines = list(scan.lines)
     grids, used = [], set()
-    ink = cv2.cvtColor(scan.image, cv2.COLOR_BGR2GRAY) < 160
+    ink = cv2.cvtColor(scan.image, cv2.COLOR_BGR2GRAY) < PAGE_INK
     for rules in _tables(scan.rules):
         grid, taken = _grid(rules, lines, source, scan.number, read_cells, ink)
         if grid is not None and len(grid.rows) > 1 and max(len(r) for r in grid.rows) > 1:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ocr.crop_shapes import (
     GAP,
+    PAD_GREY,
     REC_HEIGHT,
     at_rec_height,
     is_narrow,
@@ -108,13 +109,16 @@ def recognize_crops(crops: list, models: OcrModels) -> list[CropReading]:
     """Recognition only (no detection) of each crop, crops of the same print once: number cells in
     batches, labels and prose packed into strips (`ocr.crop_shapes`). A long line is read in
     pieces, and their readings joined."""
+    import numpy as np
+
     if not crops:
         return []
     recognizer = engine(models).text_recognizer
     if not isinstance(recognizer.postprocess_op, _Probabilities):
         recognizer.postprocess_op = _Probabilities(recognizer.postprocess_op)
     read_probs = recognizer.postprocess_op.reader
-    cut = [pieces(crop) for crop in crops]
+    nothing = np.full((REC_HEIGHT, REC_HEIGHT, 3), PAD_GREY, np.uint8)  # read as nothing printed
+    cut = [pieces(crop) if crop.size else [nothing] for crop in crops]  # empty: a box off the page's edge
     flat = [piece for parts in cut for piece in parts]
     firsts = same_print(flat)
     distinct = sorted(set(firsts))

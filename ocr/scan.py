@@ -146,7 +146,7 @@ def measure_skew(gray: np.ndarray) -> float:
     return float(np.degrees(np.median(lines[:20, 0, 1]))) - 90.0
 
 
-_INK = 160  # grey level below which a pixel is print
+PAGE_INK = 160  # grey level below which a pixel of a page is print (rules, skew)
 _SKEW_RANGE = 3.0  # degrees either way a page without rules is searched for its skew
 
 
@@ -154,7 +154,7 @@ def _print_skew(gray: np.ndarray) -> float:
     """The rotation that lines the print up best: turned by it, the ink falls into the fewest,
     fullest rows (the sum of squared row counts is largest). Ink pixels are turned as points, not
     the page as an image, so each of the angles tried costs one histogram."""
-    ys, xs = np.nonzero(gray < _INK)
+    ys, xs = np.nonzero(gray < PAGE_INK)
     if len(xs) < 100:
         return 0.0
 
