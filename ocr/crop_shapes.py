@@ -85,7 +85,7 @@ def at_rec_height(crop: np.ndarray) -> np.ndarray:
 def is_narrow(crop: np.ndarray) -> bool:
     """A crop at the recogniser's height that is read padded to a bucket in a batch (a number cell),
     not packed into a strip. Packed beside other crops, number cells lost a faint leading minus sign
-    without a trace ("-4" read "4") where, read alone, it stays doubtful (".4")."""
+    without a trace ("-4" read "4"), where read in a batch it stays doubtful (".4")."""
     return crop.shape[1] <= _WIDTH_BUCKETS[-1] * REC_HEIGHT
 
 
