@@ -13,9 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ocr.paddle_engine import OcrModels
-from ocr.same_print import (
-    INK_LEVEL as _INK_LEVEL,  # low enough that a blurred minus sign is print
-)
+from ocr.same_print import INK_LEVEL as _INK_LEVEL  # low enough that a blurred minus sign is print
 from ocr.scan import SCAN_DPI
 
 _MIN_INK_PIXELS = 20

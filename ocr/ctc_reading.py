@@ -76,7 +76,6 @@ def _alternatives(probs, characters: list[str], limit: int = 6) -> tuple[tuple[s
     return tuple(sorted(out.items(), key=lambda item: -item[1])[:limit])
 
 
-
 class CtcReader:
     """Reads one crop's probabilities (time steps by characters) with PaddleOCR's CTC decoder
     `base`, and again over digits and signs only."""

@@ -123,15 +123,15 @@ def recognize_crops(crops: list, models: OcrModels) -> list[CropReading]:
     firsts = same_print(flat)
     distinct = sorted(set(firsts))
     scaled = [at_rec_height(flat[k]) for k in distinct]
-    narrow = [k for k, crop in zip(distinct, scaled) if is_narrow(crop)]
+    narrow = [(k, crop) for k, crop in zip(distinct, scaled) if is_narrow(crop)]
     wide = [(k, crop) for k, crop in zip(distinct, scaled) if not is_narrow(crop)]
     read: dict[int, CropReading] = {}
     if narrow:
-        batch = [to_bucket(crop) for crop in scaled if is_narrow(crop)]
+        batch = [to_bucket(crop) for _, crop in narrow]
         # batches are filled up (with the narrowest crop, the cheapest), so that each has one of a few shapes
         spare = -len(batch) % recognizer.rec_batch_num
         probs, _ = recognizer(batch + [min(batch, key=lambda c: c.shape[1])] * spare)
-        read.update((k, read_probs(p)) for k, p in zip(narrow, probs))
+        read.update((k, read_probs(p)) for (k, _), p in zip(narrow, probs))
     strips = packed([crop for _, crop in wide])
     probs, _ = recognizer([strip.image for strip in strips]) if strips else ([], None)
     for strip, steps in zip(strips, probs):
