@@ -70,10 +70,6 @@ def grid_rows(grid: RuledGrid, page: int) -> list[tuple[float, LabeledRow]]:
     return out
 
 
-def _holds(box, point) -> bool:
-    return box.x0 <= point[0] <= box.x1 and box.top <= point[1] <= box.bottom
-
-
 def _blank_origin(near: Origin) -> Origin:
     return Origin(near.source, "", page=near.page)
 
@@ -82,12 +78,12 @@ def page_rows(page: PdfPage) -> list[LabeledRow]:
     unruled = unruled_tables(page.words, page.words[0].origin.source, page.number) if page.words else []
     used = {i for table in unruled for i in table.used}
     lines = [line for line in page.lines
-             if not any(_holds(line.origin.box, page.words[i].origin.box.center) for i in used)]
+             if not any(line.origin.box.holds(page.words[i].origin.box.center) for i in used)]
     # a printed line that a table took words from keeps the rest of its words (a label's wrapped
     # line set at the height of the row above)
     cut = [line for line in page.lines if line not in lines]
     lines += lines_of([word for i, word in enumerate(page.words) if i not in used
-                       and any(_holds(line.origin.box, word.origin.box.center) for line in cut)])
+                       and any(line.origin.box.holds(word.origin.box.center) for line in cut)])
     items = [(line.origin.box.top, LabeledRow((line.text,), (line.origin,), (), exact=True, page=page.number))
              for line in lines]
     for grid in (*page.grids, *(table.grid for table in unruled)):

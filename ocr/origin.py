@@ -30,6 +30,9 @@ class Box:
     def center(self) -> tuple[float, float]:
         return ((self.x0 + self.x1) / 2, (self.top + self.bottom) / 2)
 
+    def holds(self, point: tuple[float, float]) -> bool:
+        return self.x0 <= point[0] <= self.x1 and self.top <= point[1] <= self.bottom
+
     def union(self, other: Box) -> Box:
         return Box(min(self.x0, other.x0), min(self.top, other.top),
                    max(self.x1, other.x1), max(self.bottom, other.bottom))

@@ -119,9 +119,14 @@ def _grid(table, source: str, number: int) -> RuledGrid:
     return RuledGrid(_box(table.bbox), tuple(rows))
 
 
-def _inside(box: Box, grids: list[RuledGrid]) -> bool:
-    x, y = box.center
-    return any(g.box.x0 <= x <= g.box.x1 and g.box.top <= y <= g.box.bottom for g in grids)
+def _outside(items: list[dict], grids: list[RuledGrid], source: str, number: int) -> tuple[PositionedLine, ...]:
+    """pdfplumber's text lines or words whose centre lies in no grid."""
+    out = []
+    for item in items:
+        box = _box((item["x0"], item["top"], item["x1"], item["bottom"]))
+        if not any(grid.box.holds(box.center) for grid in grids):
+            out.append(PositionedLine(item["text"], Origin(source, item["text"], page=number, box=box)))
+    return tuple(out)
 
 
 def _pdfplumber_grids(page, path: Path) -> list[RuledGrid]:
@@ -169,17 +174,9 @@ def _read_page(page, path: Path, grid_reader: str) -> PdfPage:
     if reason:
         return PdfPage(number, float(page.width), float(page.height), (), (), reason)
     grids = [g for g in GRID_READERS[grid_reader](page, path) if len(g.rows) > 1 and max(len(r) for r in g.rows) > 1]
-    source = path.name
-    lines, words = [], []
-    for line in page.extract_text_lines():
-        box = _box((line["x0"], line["top"], line["x1"], line["bottom"]))
-        if not _inside(box, grids):
-            lines.append(PositionedLine(line["text"], Origin(source, line["text"], page=number, box=box)))
-    for word in page.extract_words():
-        box = _box((word["x0"], word["top"], word["x1"], word["bottom"]))
-        if not _inside(box, grids):
-            words.append(PositionedLine(word["text"], Origin(source, word["text"], page=number, box=box)))
-    return PdfPage(number, float(page.width), float(page.height), tuple(lines), tuple(grids), words=tuple(words))
+    return PdfPage(number, float(page.width), float(page.height),
+                   _outside(page.extract_text_lines(), grids, path.name, number), tuple(grids),
+                   words=_outside(page.extract_words(), grids, path.name, number))
 
 
 def read_pdf(path: Path, max_pages: int = 400,

@@ -301,6 +301,7 @@ class _Backfill:
                     abandon(actor, "timeout")
         self.summary.worker_peak_rss_mb = _peak_rss(actors)
 
+
 _SETTLE_S = 2.0  # the longest an abandoned actor's results are waited for; a dead actor's come at once
 
 
