@@ -28,10 +28,7 @@ from pathlib import Path
 
 
 def _make_corpus(folder: Path, seeds: int, styles: list[str]) -> list[tuple[str, int, str, Path, int]]:
-    from PIL import Image
-
-    from synthetic.pdf_render import PDF_STYLES, render_pdf
-    from synthetic.scan_render import SCAN_STYLES, render_scan
+    from synthetic.scan_render import scanned_pdf
     from synthetic.values import random_truth
     from table_recon.formats import FORMATS
 
@@ -40,13 +37,8 @@ def _make_corpus(folder: Path, seeds: int, styles: list[str]) -> list[tuple[str,
         for fmt in ("2019", "2021"):
             truth = random_truth(FORMATS[fmt], seed)
             for style in styles:
-                typeset, _, scan = style.rpartition("/")
-                stem = f"{fmt}_{seed}_{style.replace('/', '_')}"
-                pdf = render_pdf(truth, PDF_STYLES[typeset or "portrait"], folder / f"{stem}.pdf", seed)
-                pages = [Image.open(p).convert("RGB") for p in render_scan(pdf, SCAN_STYLES[scan], folder, seed)]
-                path = folder / f"{stem}_scan.pdf"
-                pages[0].save(path, save_all=True, append_images=pages[1:], resolution=SCAN_STYLES[scan].dpi)
-                corpus.append((fmt, seed, style, path, len(pages)))
+                path, pages = scanned_pdf(truth, style, folder, seed, f"{fmt}_{seed}_{style.replace('/', '_')}")
+                corpus.append((fmt, seed, style, path, pages))
     return corpus
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from synthetic.values import Truth
+
 
 @dataclass(frozen=True)
 class ScanStyle:
@@ -94,3 +96,21 @@ def render_scan(pdf: Path, style: ScanStyle, folder: Path, seed: int = 0) -> lis
         paths.append(path)
     document.close()
     return paths
+
+
+def scanned_pdf(truth: Truth, style: str, folder: Path, seed: int, stem: str) -> tuple[Path, int]:
+    """A report typeset and scanned in `style`, saved as one image-only PDF: its path and pages.
+
+    `style` is a scan style, optionally after a typesetting style of `synthetic.pdf_render` and a
+    slash ("unruled/sealed": tables printed without rules, scanned sealed); without one the report
+    is typeset `portrait`."""
+    from PIL import Image
+
+    from synthetic.pdf_render import PDF_STYLES, render_pdf
+
+    typeset, _, scan = style.rpartition("/")
+    pdf = render_pdf(truth, PDF_STYLES[typeset or "portrait"], folder / f"{stem}.pdf", seed)
+    pages = [Image.open(p).convert("RGB") for p in render_scan(pdf, SCAN_STYLES[scan], folder, seed)]
+    path = folder / f"{stem}_scan.pdf"
+    pages[0].save(path, save_all=True, append_images=pages[1:], resolution=SCAN_STYLES[scan].dpi)
+    return path, len(pages)

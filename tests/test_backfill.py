@@ -17,6 +17,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from ocr.paddle_engine import threads_per_worker, usable_cpus
 from tests.batch_inputs import make_batch, report_bytes
 from workers.backfill import BackfillOptions, discover, run_backfill
 from workers.document_job import content_hash, process_document
@@ -53,6 +54,7 @@ def _crash_once_then_hang(marker_dir: Path):
     finishes `hang.txt`; everything else is read normally."""
 
     def process(path: Path, options: InspectOptions, name: str):
+        (marker_dir / f"ocr-threads-{os.getpid()}").write_text(str(options.ocr_threads))
         if name == "crash.txt":
             marker = marker_dir / "crashed"
             if not marker.exists():
@@ -85,6 +87,9 @@ def test_embedded_backfill_survives_crashes_hangs_and_bad_files_and_resumes(tmp_
     assert len(by_name["report-0001.txt"]["paths"]) == 2 and summary.duplicates == 1
     assert summary.total == len(expected) and summary.done + summary.failed == len(expected) - 1
     assert 1 <= len(summary.worker_peak_rss_mb) <= 2 and all(mb > 50 for mb in summary.worker_peak_rss_mb)
+    # each of the two workers is given its share of this machine's cores as OCR threads
+    given = {path.read_text() for path in tmp_path.glob("ocr-threads-*")}
+    assert given == {str(threads_per_worker(2, usable_cpus()))}
 
     reports = pq.read_table(out / "reports.parquet").to_pylist()
     failures = pq.read_table(out / "failures.parquet").to_pylist()
@@ -163,6 +168,9 @@ def test_cli_bad_invocations_give_one_line(tmp_path):
         ["backfill", str(tmp_path), "--out", "/proc/forbidden/out"],
         ["backfill", str(tmp_path), "--out", str(tmp_path / "out"), "--address", "127.0.0.1:1"],
         ["backfill", str(tmp_path), "--out", str(tmp_path / "out"), "--address", "nonsense"],
+        ["backfill", str(tmp_path), "--out", str(tmp_path / "out"), "--ocr-models", str(tmp_path)],
+        ["backfill", str(tmp_path), "--out", str(tmp_path / "out"), "--workers", "0"],
+        ["backfill", str(tmp_path), "--out", str(tmp_path / "out"), "--ocr-threads", "two"],
     ]
     (tmp_path / "a.txt").write_bytes(report_bytes(1))
     for args in cases:

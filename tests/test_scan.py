@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,10 @@ from PIL import Image
 from layout.image_grid import _reading_order
 from ocr.errors import InputError
 from ocr.origin import Box, Origin
-from ocr.paddle_engine import OcrModels
+from ocr.paddle_engine import OcrModels, threads_per_worker, usable_cpus
 from ocr.pdf_text import PositionedLine
 from synthetic.pdf_render import PDF_STYLES, render_pdf
-from synthetic.scan_render import SCAN_STYLES, render_scan
+from synthetic.scan_render import SCAN_STYLES, render_scan, scanned_pdf
 from synthetic.scoring import score
 from synthetic.values import random_truth
 from table_recon.formats import FORMATS
@@ -27,11 +28,7 @@ from workers.pipeline import InspectOptions, _read_scan as read_scan, inspect_fi
 def _scanned_pdf(fmt: str, style: str, seed: int, folder: Path, *, plant_error: bool = False,
                  typeset: str = "portrait"):
     truth = random_truth(FORMATS[fmt], seed, plant_error=plant_error)
-    pdf = render_pdf(truth, PDF_STYLES[typeset], folder / f"{fmt}_{seed}.pdf", seed)
-    pages = [Image.open(p).convert("RGB") for p in render_scan(pdf, SCAN_STYLES[style], folder, seed)]
-    path = folder / f"{fmt}_{seed}_{style}_scan.pdf"
-    pages[0].save(path, save_all=True, append_images=pages[1:], resolution=SCAN_STYLES[style].dpi)
-    return truth, path
+    return truth, scanned_pdf(truth, f"{typeset}/{style}", folder, seed, f"{fmt}_{seed}_{style}")[0]
 
 
 @pytest.mark.parametrize("fmt, style, typeset", [("2019", "clean", "portrait"), ("2021", "clean", "portrait"),
@@ -138,14 +135,33 @@ def test_a_broken_image_gets_one_line_and_exit_2(tmp_path, capsys, content):
     assert code == 2 and err.count("\n") == 1 and "not a readable image" in err
 
 
-def test_the_recogniser_is_configured_for_a_bounded_onednn_cache():
+@pytest.mark.parametrize("threads", [2, 1])
+def test_the_recogniser_is_configured_for_a_bounded_onednn_cache_and_the_threads_asked_for(threads):
     # PaddleOCR caps oneDNN's shape cache (and applies the thread count) only when asked for oneDNN;
     # otherwise paddle 3 still uses it, uncapped, with one thread
     from ocr.paddle_engine import engine
 
     for predictor in ("text_recognizer", "text_detector"):
-        config = getattr(engine(OcrModels.packaged()), predictor).config
-        assert config.mkldnn_enabled() and config.cpu_math_library_num_threads() == 2, predictor
+        config = getattr(engine(replace(OcrModels.packaged(), threads=threads)), predictor).config
+        assert config.mkldnn_enabled() and config.cpu_math_library_num_threads() == threads, predictor
+
+
+@pytest.mark.parametrize("asked, expected", [(None, threads_per_worker(1, usable_cpus())), (1, 1), (3, 3)])
+def test_a_scan_is_read_with_the_ocr_threads_asked_for(tmp_path, monkeypatch, asked, expected):
+    import ocr.scan
+
+    given = []
+
+    def read_scan_page(image, number, source, models):
+        given.append(models.threads)
+        raise InputError("stop after the first page")
+
+    monkeypatch.setattr(ocr.scan, "read_scan_page", read_scan_page)
+    path = tmp_path / "page.png"
+    Image.new("RGB", (60, 80), "white").save(path)
+    with pytest.raises(InputError, match="stop after"):
+        inspect_file(path, InspectOptions(ocr_threads=asked))
+    assert given == [expected]
 
 
 def test_labels_prose_and_numbers_read_together_are_each_read_as_printed():

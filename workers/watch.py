@@ -19,10 +19,11 @@ import threading
 import time
 from concurrent.futures import TimeoutError as FutureTimeout
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ocr.errors import InputError
+from ocr.paddle_engine import usable_cpus
 from workers.document_job import DocumentOutcome, Failure, failed_outcome, process_document
 from workers.inbox_names import is_temporary
 from workers.pipeline import InspectOptions
@@ -93,7 +94,8 @@ class Watcher:
         from pebble import ProcessPool
 
         check_folders(options)
-        self.options, self.read = options, read
+        self.options = replace(options, inspect=options.inspect.for_workers(options.workers, usable_cpus()))
+        self.read = read
         self.inbox = options.inbox.resolve()
         self.journal = Journal(options.out / JOURNAL)
         # forkserver: workers are not forked from this process, whose threads may hold locks; the
