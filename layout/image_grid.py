@@ -14,7 +14,7 @@ from ocr.cell_reading import CellReading
 from ocr.ctc_reading import DIGIT_LOOKALIKES
 from ocr.origin import Box, Origin
 from ocr.pdf_text import GridCell, PdfPage, PositionedLine, RuledGrid
-from ocr.scan import PAGE_INK, Rule, ScanPage
+from ocr.scan import Rule, ScanPage, rule_ink
 
 SNAP = 8  # pixels within which rule positions are one boundary
 _DIGIT_LOOKALIKES = str.maketrans(DIGIT_LOOKALIKES)
@@ -46,7 +46,24 @@ def _tables(rules: tuple[Rule, ...]) -> list[list[Rule]]:
     groups: dict[int, list[Rule]] = {}
     for i, rule in enumerate(rules):
         groups.setdefault(find(i), []).append(rule)
-    return [g for g in groups.values() if sum(r.horizontal for r in g) >= 2 and sum(not r.horizontal for r in g) >= 2]
+    tables = [_own_rules(g) for g in groups.values()]
+    return [t for t in tables if sum(r.horizontal for r in t) >= 2 and sum(not r.horizontal for r in t) >= 2]
+
+
+_MIN_TABLE_WIDTH = 200  # pixels, 25 mm: wider than the glyph of a bold title, whose strokes cross
+
+
+def _own_rules(rules: list[Rule]) -> list[Rule]:
+    """The rules of a table: those between, or across, its first and last long horizontal rules
+    (half as long as its longest). The strokes of a heading just above it or a line of print just
+    below touch it from outside; a column rule that runs on past a page break crosses. Strokes
+    crossing inside one glyph are no table at all."""
+    longest = max((r.box.x1 - r.box.x0 for r in rules if r.horizontal), default=0.0)
+    if longest < _MIN_TABLE_WIDTH:
+        return []
+    long_ys = [(r.box.top + r.box.bottom) / 2 for r in rules if r.horizontal and r.box.x1 - r.box.x0 >= longest / 2]
+    first, last = min(long_ys) - SNAP, max(long_ys) + SNAP
+    return [r for r in rules if r.box.bottom >= first and r.box.top <= last]
 
 
 def _positions(rules: list[Rule], horizontal: bool) -> list[float]:
@@ -82,21 +99,49 @@ _COVERAGE = 0.92
 _ROW_RULE_COVERAGE = 0.8
 
 
+_OPEN_ROW = 25  # pixels: the least height of a row left open at a page break (rows are 40 or more)
+
+
+def _open_edges(rules: list[Rule], ys: list[float]) -> tuple[float | None, float | None]:
+    """Where a table cut by a page break ends without a rule: the top and bottom at which three or
+    more vertical rules that run across the outermost horizontal rule stop together, a row's
+    height beyond it. Word draws no border where a table continues on the next page. The strokes
+    of a heading just above a table touch its top rule but do not cross it."""
+    if not ys:
+        return None, None
+    verticals = [r.box for r in rules if not r.horizontal]
+
+    def common(ends: list[float]) -> float | None:
+        for end in ends:
+            if sum(abs(e - end) <= SNAP for e in ends) >= 3:
+                return end
+        return None
+
+    first, last = ys[0], ys[-1]
+    top = common(sorted(b.top for b in verticals if b.top < first - _OPEN_ROW and b.bottom > first + _OPEN_ROW))
+    bottom = common(sorted((b.bottom for b in verticals if b.bottom > last + _OPEN_ROW and b.top < last - _OPEN_ROW),
+                           reverse=True))
+    return top, bottom
+
+
 def _boundaries(rules: list[Rule], ink) -> tuple[list[float], list[float], dict[float, list[bool]]]:
     """Row and column boundaries, and for each column boundary the rows it runs through.
 
     A column boundary is a vertical rule covering the full height of at least one row; a row
-    boundary, a horizontal rule covering the full width of at least one column. Short segments
-    from glyph strokes or a seal's remains pass neither test. Rows are settled first with every
-    candidate column, then the columns again between the settled rows."""
+    boundary, a horizontal rule covering the full width of at least one column, or the open edge
+    of a table cut by a page break (`_open_edges`). Short segments from glyph strokes or a seal's
+    remains pass neither test. Rows are settled first with every candidate column, then the
+    columns again between the settled rows."""
     ys = _positions(rules, horizontal=True)
+    open_edges = {edge for edge in _open_edges(rules, ys) if edge is not None}
+    ys = sorted({*ys, *open_edges})
     candidates = _positions(rules, horizontal=False)
     for _ in range(2):
         vertical = {x: [_covered(ink, False, x, ys[k], ys[k + 1]) for k in range(len(ys) - 1)] for x in candidates}
         xs = [x for x in candidates if any(vertical[x])]
         if len(xs) < 2:
             return ys, xs, vertical
-        ys = [y for y in ys if any(_covered(ink, True, y, xs[j], xs[j + 1]) for j in range(len(xs) - 1))]
+        ys = [y for y in ys if y in open_edges or any(_covered(ink, True, y, xs[j], xs[j + 1]) for j in range(len(xs) - 1))]
     return ys, xs, {x: [_covered(ink, False, x, ys[k], ys[k + 1]) for k in range(len(ys) - 1)] for x in xs}
 
 
@@ -200,7 +245,7 @@ def page_from_scan(scan: ScanPage, source: str, read_cells: CellReader | None = 
 
     lines = list(scan.lines)
     grids, used = [], set()
-    ink = cv2.cvtColor(scan.image, cv2.COLOR_BGR2GRAY) < PAGE_INK
+    ink = rule_ink(cv2.cvtColor(scan.image, cv2.COLOR_BGR2GRAY))
     for rules in _tables(scan.rules):
         grid, taken = _grid(rules, lines, source, scan.number, read_cells, ink)
         if grid is not None and len(grid.rows) > 1 and max(len(r) for r in grid.rows) > 1:

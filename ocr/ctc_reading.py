@@ -13,7 +13,8 @@ import numpy as np
 
 NUMERIC_CHARACTERS = "0123456789+-.,"
 # shapes the recogniser gives for digits in a lone number cell ("0" as the full stop "。")
-DIGIT_LOOKALIKES = {"。": "0", "O": "0", "o": "0", "〇": "0", "D": "0", "Ｏ": "0", "l": "1", "I": "1", "|": "1"}
+DIGIT_LOOKALIKES = {"。": "0", "O": "0", "o": "0", "〇": "0", "D": "0", "Ｏ": "0", "l": "1", "I": "1", "|": "1",
+                    "!": "1", "！": "1"}  # a serif "1" blurred at 150 dpi reads as "!"
 # the least probability, at the time steps where the recogniser settled on a character, for which
 # another character there is kept as a plausible reading of the same pixels
 ALTERNATIVE_FLOOR = 0.02

@@ -115,10 +115,24 @@ def suppress_red(image: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
 
 
+def _darker_than_around(gray: np.ndarray) -> np.ndarray:
+    """255 where a pixel is darker than the paper around it: print, and a thin rule that blur has
+    turned grey, but not the even grey of a shaded cell."""
+    import cv2
+
+    return cv2.adaptiveThreshold(255 - gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -8)
+
+
+def rule_ink(gray: np.ndarray) -> np.ndarray:
+    """The pixels that can be part of a rule: print darker than PAGE_INK, or darker than the paper
+    around it (a hairline rule scanned at 150 dpi and blurred is a grey of 165 or so)."""
+    return (gray < PAGE_INK) | (_darker_than_around(gray) > 0)
+
+
 def _rule_masks(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     import cv2
 
-    binary = cv2.adaptiveThreshold(255 - gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -8)
+    binary = _darker_than_around(gray)
     length = max(gray.shape[1] // 40, 15)
     horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
     # a one-line row is short: vertical rules are kept short here, and layout keeps only those
@@ -193,8 +207,9 @@ def _segments(mask: np.ndarray, horizontal: bool) -> list[Rule]:
 
 def _without_tables(image: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray) -> np.ndarray:
     """The page with every ruled table painted white: the large connected networks of rules,
-    which text lines alone never form. A table's extent is that of its horizontal rules, since
-    glyph strokes of a heading just above can join the network as short vertical segments."""
+    which text lines alone never form. A table's extent is that of its long horizontal rules (half
+    as long as its longest, or more), since the strokes of a heading just above can join the
+    network, as short vertical and horizontal segments ("二" is two short horizontal rules)."""
     import cv2
 
     count, labels, stats, _ = cv2.connectedComponentsWithStats(horizontal | vertical)
@@ -203,8 +218,11 @@ def _without_tables(image: np.ndarray, horizontal: np.ndarray, vertical: np.ndar
         x, y, w, h, _ = stats[index]
         if w < image.shape[1] // 8 or h < 40:
             continue
-        rows, cols = np.nonzero((labels[y:y + h, x:x + w] == index) & (horizontal[y:y + h, x:x + w] > 0))
-        if rows.size:
+        rules = (labels[y:y + h, x:x + w] == index) & (horizontal[y:y + h, x:x + w] > 0)
+        lengths = rules.sum(axis=1)
+        rows = np.flatnonzero(lengths >= lengths.max() / 2)
+        if rows.size and lengths.max():
+            cols = np.flatnonzero(rules[rows].any(axis=0))
             out[y + rows.min():y + rows.max() + 1, x + cols.min():x + cols.max() + 1] = 255
     return out
 

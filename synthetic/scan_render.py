@@ -98,19 +98,26 @@ def render_scan(pdf: Path, style: ScanStyle, folder: Path, seed: int = 0) -> lis
     return paths
 
 
+def scanned_copy(pdf: Path, style: str, folder: Path, seed: int = 0) -> tuple[Path, int]:
+    """A PDF (generated, or a real report) printed and scanned in the scan style `style`, saved as
+    one image-only PDF in `folder`: its path and pages."""
+    from PIL import Image
+
+    scan = SCAN_STYLES[style]
+    pages = [Image.open(p).convert("RGB") for p in render_scan(pdf, scan, folder, seed)]
+    path = folder / f"{pdf.stem}_{style}_scan.pdf"
+    pages[0].save(path, save_all=True, append_images=pages[1:], resolution=scan.dpi)
+    return path, len(pages)
+
+
 def scanned_pdf(truth: Truth, style: str, folder: Path, seed: int, stem: str) -> tuple[Path, int]:
     """A report typeset and scanned in `style`, saved as one image-only PDF: its path and pages.
 
     `style` is a scan style, optionally after a typesetting style of `synthetic.pdf_render` and a
     slash ("unruled/sealed": tables printed without rules, scanned sealed); without one the report
     is typeset `portrait`."""
-    from PIL import Image
-
     from synthetic.pdf_render import PDF_STYLES, render_pdf
 
     typeset, _, scan = style.rpartition("/")
-    pdf = render_pdf(truth, PDF_STYLES[typeset or "portrait"], folder / f"{stem}.pdf", seed)
-    pages = [Image.open(p).convert("RGB") for p in render_scan(pdf, SCAN_STYLES[scan], folder, seed)]
-    path = folder / f"{stem}_scan.pdf"
-    pages[0].save(path, save_all=True, append_images=pages[1:], resolution=SCAN_STYLES[scan].dpi)
-    return path, len(pages)
+    return scanned_copy(render_pdf(truth, PDF_STYLES[typeset or "portrait"], folder / f"{stem}.pdf", seed),
+                        scan, folder, seed)

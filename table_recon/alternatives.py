@@ -1,11 +1,13 @@
-"""Where a rule fails, a cell the recogniser was unsure of may have been misread.
+"""Where a rule fails, a cell the recogniser was unsure of may have been misread; where a cell could
+not be read as a number at all ("!" for a thin, blurred "1"), its rules cannot be evaluated.
 
 The recogniser keeps, for a number cell, the other readings it gave some weight (one character
 changed, dropped or added; `Origin.alternatives`). One of them is taken only when it makes every
-rule the cell is part of hold, and no other cell's alternative does the same for those rules; the
-field keeps what was read and notes why another reading was taken. A printed error read with
-confidence has no such alternative, so it stays a failed rule. Where a rule still fails, the
-readings in it that the recogniser was unsure of are named.
+rule the cell is part of hold (for an unreadable cell: every one of them evaluated, and holding),
+and no other cell's alternative does the same for those rules; the field keeps what was read and
+notes why another reading was taken. A printed error read with confidence has no such
+alternative, so it stays a failed rule. Where a rule still fails, the readings in it that the
+recogniser was unsure of are named.
 """
 
 from __future__ import annotations
@@ -38,15 +40,21 @@ def _number(text: str) -> Number | None:
     return parsed.number if parsed.kind is CellKind.NUMBER else None
 
 
+def _unreadable(reading: FieldReading | None) -> bool:
+    """A cell that was found and read, but not as a number: its rules wait on it."""
+    return (reading is not None and reading.state is FieldState.MISSING and reading.origin is not None
+            and bool(reading.origin.alternatives))
+
+
 def _fixes(failed: list[Rule], readings: dict[str, FieldReading], rules: tuple[Rule, ...],
            values: dict[str, Number | None]) -> list[tuple[Choice, Number]]:
     failed_ids = {rule.id for rule in failed}
-    keys = sorted({key for rule in failed for key in rule.keys})
+    suspects = {key for rule in failed for key in rule.keys
+                if (r := readings.get(key)) is not None and r.state is FieldState.READ and r.origin is not None}
+    unreadable = {key for key, reading in readings.items() if _unreadable(reading)}
     found = []
-    for key in keys:
-        reading = readings.get(key)
-        if reading is None or reading.state is not FieldState.READ or reading.origin is None:
-            continue
+    for key in sorted(suspects | unreadable):
+        reading = readings[key]
         involved = [rule for rule in rules if key in rule.keys]
         for text, weight in reading.origin.alternatives:
             number = _number(text)
@@ -54,8 +62,12 @@ def _fixes(failed: list[Rule], readings: dict[str, FieldReading], rules: tuple[R
                 continue
             trial = {**values, key: number}
             checks = [evaluate(rule, trial) for rule in involved]
-            fixed = tuple(c.rule for c in checks if c.ok and c.rule in failed_ids)
-            if fixed and all(c.ok is not False for c in checks):
+            if key in unreadable:  # nothing failed: each of its rules must now be evaluated and hold
+                fixed = tuple(c.rule for c in checks) if checks and all(c.ok for c in checks) else ()
+            else:
+                fixed = tuple(c.rule for c in checks if c.ok and c.rule in failed_ids)
+                fixed = fixed if all(c.ok is not False for c in checks) else ()
+            if fixed:
                 found.append((Choice(key, reading.origin.raw, text, weight, fixed), number))
     return found
 
@@ -68,15 +80,15 @@ def choose_alternatives(readings: dict[str, FieldReading],
     for _ in range(len(readings)):
         values = {key: r.rule_value for key, r in readings.items()}
         failed = [rule for rule in rules if evaluate(rule, values).ok is False]
-        fixes = _fixes(failed, readings, rules, values) if failed else []
+        fixes = _fixes(failed, readings, rules, values)
         # a fix is taken only where no other fix competes for any of the rules it makes hold
         unique = [(choice, number) for choice, number in fixes
                   if not any(other is not choice and set(other.rules) & set(choice.rules) for other, _ in fixes)]
         if not unique:
             break
         for choice, number in unique:
-            reading = readings[choice.key]
-            readings[choice.key] = replace(reading, value=number, note=choice.describe())
+            readings[choice.key] = replace(readings[choice.key], value=number, state=FieldState.READ,
+                                           note=choice.describe())
             choices.append(choice)
     return readings, tuple(choices)
 

@@ -59,3 +59,27 @@ def test_a_confidently_read_printed_error_stays_a_failed_rule_and_the_unsure_rea
 def test_alternatives_travel_with_the_reading_into_the_json_detail():
     reading = _read(6, confidence=0.5, alternatives=(("0", 0.25),))
     assert reading.as_dict()["alternatives"] == [["0", 0.25]]
+
+
+def _unreadable(raw: str, alternatives: tuple[tuple[str, float], ...]) -> FieldReading:
+    origin = Origin("scan.pdf", raw, page=5, box=Box(0, 0, 10, 10), confidence=0.76, alternatives=alternatives)
+    return FieldReading(None, FieldState.MISSING, origin)
+
+
+def test_an_unreadable_cell_takes_the_alternative_under_which_each_of_its_rules_holds():
+    # a thin serif "1" blurred at 150 dpi read as "!": no rule could be evaluated with it
+    readings = {"total": _read(4), "a": _unreadable("!", (("1", 0.20), ("7", 0.03))), "b": _read(3), "c": _read(1)}
+    chosen, choices = choose_alternatives(readings, RULES)
+    assert chosen["a"].value == 1 and chosen["a"].state is FieldState.READ and _holds(chosen)
+    assert chosen["a"].origin.raw == "!" and "'!'" in chosen["a"].note and "row, column" in chosen["a"].note
+    assert [(c.key, c.taken) for c in choices] == [("a", "1")]
+
+
+def test_an_unreadable_cell_stays_unread_where_a_rule_of_it_would_fail_or_stay_unevaluated():
+    # "1" makes the row hold but breaks the column rule
+    readings = {"total": _read(4), "a": _unreadable("!", (("1", 0.2),)), "b": _read(3), "c": _read(5)}
+    assert choose_alternatives(readings, RULES) == (readings, ())
+    # the column rule cannot be evaluated (c unread too): nothing but the row vouches for "1"
+    readings = {"total": _read(4), "a": _unreadable("!", (("1", 0.2),)), "b": _read(3),
+                "c": FieldReading(None, FieldState.MISSING)}
+    assert choose_alternatives(readings, RULES) == (readings, ())

@@ -17,7 +17,7 @@ from ocr.cell_reading import _text_lines
 from ocr.crop_shapes import GAP, LONGEST, REC_HEIGHT, at_rec_height, is_narrow, packed, pieces, to_bucket
 from ocr.paddle_engine import threads_per_worker
 from ocr.same_print import same_print
-from ocr.scan import Rule, ScanPage, suppress_red
+from ocr.scan import PAGE_INK, Rule, ScanPage, _without_tables, find_rules, suppress_red
 from synthetic.scan_render import _stamp_seal
 from workers.pipeline import InspectOptions
 
@@ -208,3 +208,77 @@ def test_ocr_workers_share_the_cores_without_crowding_them(workers, cpus, thread
     assert threads_per_worker(workers, cpus) == threads
     assert InspectOptions().for_workers(workers, cpus).ocr_threads == threads
     assert InspectOptions(ocr_threads=3).for_workers(workers, cpus).ocr_threads == 3  # asked for: kept
+
+
+def _two_by_two(image: np.ndarray, top: int = 40) -> ScanPage:
+    """The page's rules as the scan path finds them, and page-level lines for a 2 x 2 table whose
+    rows start at `top`: label and number in each."""
+    rules, _, _ = find_rules(image)
+    lines = tuple(PositionedLine(t, Origin("s", t, page=1, box=Box(*b), confidence=0.9)) for t, b in
+                  [("规章", (60, top + 40, 120, top + 60)), ("12", (260, top + 40, 290, top + 60)),
+                   ("合计", (60, top + 140, 120, top + 160)), ("7", (260, top + 140, 290, top + 160))])
+    return ScanPage(1, image.shape[1], image.shape[0], lines, rules, 0.0, 0, image)
+
+
+def _draw_table(image: np.ndarray, ys: tuple[int, ...], bottom: int, grey: int = 0, width: int = 3) -> None:
+    for y in ys:
+        image[y:y + width, 30:370] = grey
+    for x in (30, 200, 370):
+        image[ys[0]:bottom, x:x + width] = grey
+
+
+def _table_texts(page) -> list[list[str]]:
+    """The texts of the page's one grid, which must come from its rules (lines alone can make a
+    table without rules of these four cells)."""
+    (grid,) = page.grids
+    assert grid.ruled
+    return [[c.text for c in row] for row in grid.rows]
+
+
+def test_hairline_rules_a_blurred_scan_turned_grey_still_make_the_grid():
+    image = np.full((300, 400, 3), 245, np.uint8)
+    _draw_table(image, (40, 140, 240), 243, grey=60, width=1)
+    image = cv2.GaussianBlur(image, (0, 0), 1.3)
+    assert image[100, 30:33].min() > PAGE_INK  # no pixel of a column rule is dark enough for a fixed level
+    page = page_from_scan(_two_by_two(image), "s")
+    assert _table_texts(page) == [["规章", "12"], ["合计", "7"]]
+
+
+def test_a_table_left_open_at_a_page_break_keeps_its_last_row():
+    image = np.full((300, 400, 3), 255, np.uint8)
+    _draw_table(image, (40, 140), bottom=240)  # no rule under the last row: it goes on overleaf
+    page = page_from_scan(_two_by_two(image), "s")
+    assert _table_texts(page) == [["规章", "12"], ["合计", "7"]]
+    assert abs(page.grids[0].box.bottom - 240) <= 8  # the row ends where its column rules do
+
+
+def _heading_strokes(image: np.ndarray, top_rule: int) -> None:
+    """A bold heading set just above the table: strokes of "二" and of a few glyphs, reaching down
+    to the top rule."""
+    for x0 in (60, 120, 180):
+        image[top_rule - 26:top_rule - 22, x0:x0 + 50] = 0  # horizontal strokes, longer than a rule's least
+        image[top_rule - 12:top_rule - 8, x0:x0 + 50] = 0
+        for x in (x0 + 10, x0 + 30):
+            image[top_rule - 34:top_rule, x:x + 4] = 0  # vertical strokes down to the rule
+
+
+def test_a_heading_just_above_a_table_is_neither_a_row_of_it_nor_painted_out():
+    image = np.full((340, 400, 3), 255, np.uint8)
+    _draw_table(image, (80, 180, 280), 283)
+    _heading_strokes(image, 80)
+    page = page_from_scan(_two_by_two(image, top=80), "s")
+    assert _table_texts(page) == [["规章", "12"], ["合计", "7"]]
+    _, horizontal, vertical = find_rules(image)
+    cleaned = _without_tables(image, horizontal, vertical)
+    assert (cleaned[46:78, 60:230] < 128).sum() == (image[46:78, 60:230] < 128).sum()  # the heading kept
+    assert (cleaned[82:280, 30:373] < 128).sum() == 0  # the table painted out
+
+
+def test_the_crossing_strokes_of_a_bold_glyph_are_no_table():
+    image = np.full((200, 200, 3), 255, np.uint8)
+    for y in (60, 80, 100):
+        image[y:y + 4, 50:110] = 0
+    for x in (55, 80, 105):
+        image[55:110, x:x + 4] = 0
+    rules, _, _ = find_rules(image)
+    assert page_from_scan(ScanPage(1, 200, 200, (), rules, 0.0, 0, image), "s").grids == ()
