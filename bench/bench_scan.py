@@ -73,7 +73,7 @@ def _full_page_report(path: Path, paddle, models):
     from table_recon.recon import read_report
 
     pages = []
-    for number, raw in enumerate(page_images(path, "pdf", 400), start=1):
+    for number, raw in page_images(path, "pdf", 400):
         image, turn, angle = clean_page(raw, models)
         rules, _, _ = find_rules(image)
         lines = []

@@ -41,8 +41,10 @@ class ScanPage:
     image: np.ndarray = field(repr=False, compare=False)  # the cleaned, deskewed page the boxes refer to
 
 
-def page_images(path: Path, kind: str, max_pages: int) -> Iterator[np.ndarray]:
-    """Page images one at a time, so that a long scan never holds every page in memory."""
+def page_images(path: Path, kind: str, max_pages: int,
+                only: frozenset[int] | None = None) -> Iterator[tuple[int, np.ndarray]]:
+    """(page number, page image) one page at a time, so that a long scan never holds every page in
+    memory; with `only`, just the pages of those numbers (of a PDF)."""
     import cv2
 
     if kind == "image":
@@ -54,7 +56,7 @@ def page_images(path: Path, kind: str, max_pages: int) -> Iterator[np.ndarray]:
         if not ok or not images:
             raise InputError(f"{path.name} is not a readable image")
         for number, image in enumerate(images[:max_pages], start=1):
-            yield _at_scan_dpi(_big_enough(image, path, number))
+            yield number, _at_scan_dpi(_big_enough(image, path, number))
         return
     import pypdfium2
 
@@ -63,6 +65,8 @@ def page_images(path: Path, kind: str, max_pages: int) -> Iterator[np.ndarray]:
     except pypdfium2.PdfiumError as err:
         raise InputError(f"{path.name} cannot be rendered ({err})") from None
     for index in range(min(len(pdf), max_pages)):
+        if only is not None and index + 1 not in only:
+            continue
         page = pdf[index]
         width, height = page.get_size()
         scale = SCAN_DPI / 72
@@ -71,7 +75,7 @@ def page_images(path: Path, kind: str, max_pages: int) -> Iterator[np.ndarray]:
         # through PIL, which knows pdfium's channel order (BGR, BGRA or BGRX) by the bitmap's mode
         rgb = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
         page.close()
-        yield _big_enough(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), path, index + 1)
+        yield index + 1, _big_enough(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), path, index + 1)
     pdf.close()
 
 

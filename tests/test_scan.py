@@ -69,6 +69,48 @@ def test_a_printed_error_read_clearly_stays_a_failed_rule(tmp_path, monkeypatch)
     assert not any(truth.planted_key in warning for warning in report.warnings if "alternative reading" in warning)
 
 
+def _with_page_scanned(pdf: Path, number: int, out: Path) -> Path:
+    """A born-digital PDF with one page replaced by its scan (a stamped page scanned back in)."""
+    import io
+
+    import pypdfium2
+    from pypdf import PdfReader, PdfWriter
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    image = document[number - 1].render(scale=200 / 72).to_pil().convert("RGB")
+    document.close()
+    scanned = io.BytesIO()
+    image.save(scanned, format="PDF", resolution=200)
+    writer = PdfWriter()
+    for index, page in enumerate(PdfReader(pdf).pages, start=1):
+        writer.add_page(PdfReader(scanned).pages[0] if index == number else page)
+    writer.write(out)
+    return out
+
+
+@pytest.mark.parametrize("plant_error", [False, True])
+def test_a_scanned_page_among_born_digital_ones_is_read_by_ocr_once(tmp_path, monkeypatch, plant_error):
+    import ocr.scan
+
+    truth = random_truth(FORMATS["2021"], 4, plant_error=plant_error)
+    pdf = render_pdf(truth, PDF_STYLES["portrait"], tmp_path / "report.pdf", 4)
+    mixed = _with_page_scanned(pdf, 2, tmp_path / "mixed.pdf")
+    read = []
+    real_read = ocr.scan.read_scan_page
+    monkeypatch.setattr(ocr.scan, "read_scan_page", lambda image, number, *rest: read.append(number) or
+                        real_read(image, number, *rest))
+    report = inspect_file(mixed, InspectOptions())
+    result = score(truth, report)
+    assert result.right == result.fields, result
+    assert report.status.value == ("failed_checks" if plant_error else "verified")
+    # only the scanned page, and once, even where camelot re-reads the pages in doubt
+    assert read == [2] and "page 2: no usable text layer; read by OCR" in report.warnings
+    origins = [r.origin for r in report.readings.values() if r.origin is not None and r.origin.page is not None]
+    assert {o.page for o in origins} > {2}  # fields from the text layer and from the scanned page
+    assert all(o.confidence == 1.0 for o in origins if o.page != 2)  # the text layer, as read
+    assert any(o.confidence < 1.0 for o in origins if o.page == 2)  # the recogniser's scores
+
+
 def test_a_sideways_page_is_turned_and_the_debug_pictures_show_each_page(tmp_path, capsys):
     truth, path = _scanned_pdf("2019", "sideways", 7, tmp_path)
     debug = tmp_path / "debug"

@@ -58,32 +58,51 @@ def _tables_have_ended(pages: tuple[PdfPage, ...]) -> bool:
     return tables_have_ended([line.text for page in pages for line in page.lines])
 
 
-def _read_pdf_with(path: Path, options: InspectOptions, grid_reader) -> tuple[Report, bool]:
-    """The report, and whether its pages were read as scans (then no text-layer grid reader can
-    referee the reading)."""
+def _read_pdf_with(path: Path, options: InspectOptions, grid_reader,
+                   ocr_pages: dict[int, PdfPage] | None = None) -> tuple[Report, dict[int, PdfPage] | None]:
+    """The report, and the pages of it read by OCR: None where every page was (then no text-layer
+    grid reader can referee the reading). Pages without a usable text layer among pages with one
+    (a stamped table page scanned into a born-digital report) are read by OCR, or taken from
+    `ocr_pages` where an earlier reading already did."""
     document = read_pdf(path, max_pages=options.max_pages, last_page_needed=_tables_have_ended,
                         grid_reader=grid_reader)
     if all(page.needs_ocr for page in document.pages):
-        return _read_scan(path, "pdf", options), True
-    return read_report(rows_from_pdf(document)), False
+        return _read_scan(path, "pdf", options), None
+    wanted = frozenset(page.number for page in document.pages if page.needs_ocr)
+    if ocr_pages is None:
+        ocr_pages = {page.number: page for page in _scan_pages(path, "pdf", options, wanted)} if wanted else {}
+    document = replace(document, pages=tuple(ocr_pages.get(page.number, page) for page in document.pages))
+    report = read_report(rows_from_pdf(document))
+    if ocr_pages:
+        note = f"page {', '.join(map(str, sorted(ocr_pages)))}: no usable text layer; read by OCR"
+        report = replace(report, warnings=report.warnings + (note,))
+    return report, ocr_pages
 
 
-def _read_scan(path: Path, kind: str, options: InspectOptions) -> Report:
-    """Scanned pages: OCR and OpenCV grids, then the same rows and fields as a born-digital PDF."""
+def _scan_pages(path: Path, kind: str, options: InspectOptions, only: frozenset[int] | None = None):
+    """Scanned pages one by one (those numbered `only`, if given), each read by OCR and OpenCV
+    grids into the page the PDF path reads."""
     from layout.image_grid import page_from_scan
     from ocr.cell_reading import read_cells
     from ocr.scan import page_images, read_scan_page
 
     threads = options.for_workers(1, usable_cpus()).ocr_threads
     models = replace(options.ocr_models or OcrModels.packaged(), threads=threads)
-    pages: list[PdfPage] = []
-    for number, image in enumerate(page_images(path, kind, options.max_pages), start=1):
+    for number, image in page_images(path, kind, options.max_pages, only):
         scan = read_scan_page(image, number, path.name, models)
-        pages.append(page_from_scan(scan, path.name, lambda boxes, ruled=True: read_cells(scan.image, boxes, models, ruled=ruled)))
+        page = page_from_scan(scan, path.name, lambda boxes, ruled=True: read_cells(scan.image, boxes, models, ruled=ruled))
         if options.debug_dir is not None:
             from workers.debug_pages import write_debug_page
 
-            write_debug_page(options.debug_dir, path.name, scan, pages[-1])
+            write_debug_page(options.debug_dir, path.name, scan, page)
+        yield page
+
+
+def _read_scan(path: Path, kind: str, options: InspectOptions) -> Report:
+    """Scanned pages: OCR and OpenCV grids, then the same rows and fields as a born-digital PDF."""
+    pages: list[PdfPage] = []
+    for page in _scan_pages(path, kind, options):
+        pages.append(page)
         if _tables_have_ended(tuple(pages)):
             break
     return read_report(rows_from_pdf(PdfDocument(path.name, tuple(pages), len(pages))))
@@ -108,14 +127,14 @@ def _pages_in_doubt(report: Report) -> set[int] | None:
 def _inspect_pdf(path: Path, options: InspectOptions) -> Report:
     """pdfplumber's grids first; where its reading is not verified, camelot's lattice reads again
     the pages in doubt, and the reading the rules vouch for more is kept."""
-    first, scanned = _read_pdf_with(path, options, options.grid_readers[0])
+    first, ocr_pages = _read_pdf_with(path, options, options.grid_readers[0])
     for other in options.grid_readers[1:]:
-        if first.status is Status.VERIFIED or scanned:
+        if first.status is Status.VERIFIED or ocr_pages is None:
             break
         doubt = _pages_in_doubt(first)
         default = options.grid_readers[0]
         second, _ = _read_pdf_with(path, options, other if doubt is None
-                                   else (lambda number: other if number in doubt else default))
+                                   else (lambda number: other if number in doubt else default), ocr_pages)
         if _standing(second) > _standing(first):
             note = (f"{other}'s reading of the tables was taken over {options.grid_readers[0]}'s: "
                     f"{_standing(second)[0]} rules hold instead of {_standing(first)[0]}")
