@@ -33,6 +33,13 @@ class UnsupportedInput(DisclosureError):
     """A file type this service does not read."""
 
 
+def first_line(err: BaseException) -> str:
+    """The first line of an exception's message (a library's can run over several), or its type's
+    name where it has none."""
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
 @contextlib.contextmanager
 def reading(path: Path) -> Iterator[None]:
     """Turn the operating system's refusals to read `path` into one-line `InputError`s."""

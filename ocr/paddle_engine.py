@@ -21,7 +21,7 @@ from ocr.crop_shapes import (
     to_bucket,
 )
 from ocr.ctc_reading import CropReading, CtcReader, joined
-from ocr.errors import InputError
+from ocr.errors import InputError, first_line
 from ocr.same_print import same_print
 
 
@@ -123,8 +123,7 @@ def engine(models: OcrModels):
                              # a number cell's width, and the recogniser's time grows with it
                              rec_image_shape=REC_IMAGE_SHAPE)
         except (ValueError, RuntimeError, OSError) as err:  # paddle's word for weights it cannot load
-            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-            raise InputError(f"the OCR models in {models.det.parent} could not be loaded ({first}); "
+            raise InputError(f"the OCR models in {models.det.parent} could not be loaded ({first_line(err)}); "
                              f"name a folder of PP-OCR inference models with --ocr-models") from None
 
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ocr.errors import DisclosureError
+from ocr.errors import DisclosureError, first_line
 from ocr.paddle_engine import usable_cpus
 from workers.document_job import DocumentOutcome, Failure, failed_outcome, process_document
 from workers.inbox_names import is_temporary
@@ -135,7 +135,7 @@ def _start_ray(address: str | None, workers: int | None) -> None:
             ray.init(num_cpus=workers or usable_cpus(), **common)
     except (ConnectionError, TimeoutError, RuntimeError) as err:
         where = f"the Ray cluster at {address}" if address else "a local Ray"
-        raise DisclosureError(f"could not start or reach {where}: {str(err).splitlines()[0] if str(err) else err}; "
+        raise DisclosureError(f"could not start or reach {where}: {first_line(err)}; "
                               f"check the address and that `ray start` is running there") from None
 
 

@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ocr.errors import DisclosureError, ExitCode, InputError
+from ocr.errors import DisclosureError, ExitCode, InputError, first_line
 
 if TYPE_CHECKING:
     from workers.pipeline import InspectOptions
@@ -188,8 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         print("disclosure: interrupted", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
     except Exception as err:  # a bug must still give one line, not a traceback, unless asked
-        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
-        print(f"disclosure: internal error: {type(err).__name__}: {first} (run with --verbose for details)",
+        print(f"disclosure: internal error: {type(err).__name__}: {first_line(err)} (run with --verbose for details)",
               file=sys.stderr)
         if args.verbose:
             traceback.print_exc()
