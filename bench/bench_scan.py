@@ -66,9 +66,9 @@ def _right(expected: dict, report) -> int:
 def _full_page_report(path: Path, paddle, models):
     """The baseline: PaddleOCR's full-page lines placed into the same grids, then the same fields."""
     from layout.image_grid import page_from_scan
-    from layout.pdf_rows import rows_from_pdf
+    from layout.page_rows import rows_from_pages
     from ocr.origin import Box, Origin
-    from ocr.pdf_text import PdfDocument, PositionedLine
+    from ocr.page_model import PageDocument, PageLine
     from ocr.scan import ScanPage, clean_page, find_rules, page_images
     from table_recon.recon import read_report
 
@@ -81,10 +81,10 @@ def _full_page_report(path: Path, paddle, models):
         for points, (text, confidence) in paddle.ocr(image, cls=False)[0] or []:
             xs, ys = [p[0] for p in points], [p[1] for p in points]
             box = Box(min(xs), min(ys), max(xs), max(ys))
-            lines.append(PositionedLine(text, Origin(path.name, text, page=number, box=box, confidence=confidence)))
+            lines.append(PageLine(text, Origin(path.name, text, page=number, box=box, confidence=confidence)))
         scan = ScanPage(number, image.shape[1], image.shape[0], tuple(lines), rules, angle, turn, image)
         pages.append(page_from_scan(scan, path.name))
-    return read_report(rows_from_pdf(PdfDocument(path.name, tuple(pages), len(pages))))
+    return read_report(rows_from_pages(PageDocument(path.name, tuple(pages), len(pages))))
 
 
 def _run(path_name: str, corpus, queue) -> None:

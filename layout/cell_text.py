@@ -69,6 +69,13 @@ def is_value_text(raw: str) -> bool:
 
 
 _JOINED_RE = re.compile(r"^[+\-]?\d[\d.+\-]*\d$")
+_UNIT_TAIL_RE = re.compile(r"(?:万元|元)$")
+
+
+def joined_digits(raw: str) -> str:
+    """The digits of a run that may be several cells joined, without the unit written after the
+    last one ("6251000元": 6 and 251000元)."""
+    return _UNIT_TAIL_RE.sub("", normalize_text(raw))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -76,5 +83,5 @@ def may_be_joined_cells(raw: str) -> bool:
     """Digits with signs or a decimal point between them: several cells copied without separators."""
     if any(ch.isspace() for ch in raw.strip()):
         return False
-    text = normalize_text(raw)
+    text = joined_digits(raw)
     return bool(_JOINED_RE.match(text)) and text.count(".") <= 1 and text.isascii()

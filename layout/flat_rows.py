@@ -34,22 +34,49 @@ def _repeated_headers(lines: tuple[TextLine, ...]) -> frozenset[str]:
     return frozenset(t for t, n in counts.items() if n >= 2 and len(t) >= 8 and "年度报告" in t)
 
 
+def _split_cells(text: str) -> tuple[str, list[tuple[str, bool]]] | None:
+    """A row written with `|` between cells (a markdown table, a crawler's cell separator): the
+    text cells are the label, every cell after them a value, blank ones included. With outer pipes
+    (`| a | b |`) the first and last are frames; without (html2text's `a| b|   `), a blank after
+    the last pipe is the last cell."""
+    if text.count("|") < 2:
+        return None
+    framed = text.strip()
+    if framed.startswith("|"):
+        framed = framed[1:-1] if framed.endswith("|") and len(framed) > 1 else framed[1:]
+        text = framed
+    cells = [cell.strip() for cell in text.split("|")]
+    if not cells or all(set(cell) <= set("-: ") for cell in cells):
+        return None if not cells else ("", [])  # no cells, or a markdown rule under the header
+    labels = 0
+    while labels < len(cells) and not is_value_text(cells[labels]) and not may_be_joined_cells(cells[labels]):
+        labels += 1
+    if labels == len(cells):
+        return "".join(cells), []
+    return "".join(cells[:labels]), [(cell, False) for cell in cells[labels:]]
+
+
 def _split_line(text: str) -> tuple[str, list[tuple[str, bool]]]:
     """Split a line into its label and trailing value tokens; a token is (text, glued)."""
     stripped = text.strip()
     if is_value_text(stripped) or may_be_joined_cells(stripped):
         return "", [(stripped, False)]
+    cells = _split_cells(text)
+    if cells is not None:
+        return cells
     parts = stripped.split()
     tail: list[str] = []
-    while parts and is_value_text(parts[-1]):
+    while parts and (is_value_text(parts[-1]) or may_be_joined_cells(parts[-1])):
         tail.insert(0, parts.pop())
     if not parts:
         return "", [(t, False) for t in tail]
+    match = _GLUED_VALUES_RE.match(parts[-1])
+    if match and (is_value_text(match["values"]) or may_be_joined_cells(match["values"])):
+        # the label runs into the first value: the extractor kept no separators, so each
+        # space-separated run may hold several cells
+        return " ".join([*parts[:-1], match["label"]]), [(match["values"], True), *((t, True) for t in tail)]
     if tail:
         return " ".join(parts), [(t, False) for t in tail]
-    match = _GLUED_VALUES_RE.match(stripped)
-    if match and (is_value_text(match["values"]) or may_be_joined_cells(match["values"])):
-        return match["label"], [(match["values"], True)]
     return stripped, []
 
 
@@ -92,9 +119,10 @@ def rows_from_text(doc: TextDocument) -> RowSequence:
 
 
 def _trim_blank_tails(row: LabeledRow) -> LabeledRow:
-    """Blank lines after a row's last number are paragraph spacing, not cells."""
+    """Blank lines after a row's last number are paragraph spacing, not cells (a blank cell written
+    between `|`s is a cell)."""
     cells = list(row.cells)
-    while cells and not cells[-1].text:
+    while cells and not cells[-1].text and not cells[-1].origin.raw.strip():
         cells.pop()
     if len(cells) == len(row.cells):
         return row

@@ -13,7 +13,7 @@ from layout.unruled_grid import CellReader, unruled_tables
 from ocr.cell_reading import CellReading
 from ocr.ctc_reading import DIGIT_LOOKALIKES
 from ocr.origin import Box, Origin
-from ocr.pdf_text import GridCell, PdfPage, PositionedLine, RuledGrid
+from ocr.page_model import Grid, GridCell, Page, PageLine
 from ocr.scan import Rule, ScanPage, rule_ink
 
 SNAP = 8  # pixels within which rule positions are one boundary
@@ -145,8 +145,8 @@ def _boundaries(rules: list[Rule], ink) -> tuple[list[float], list[float], dict[
     return ys, xs, {x: [_covered(ink, False, x, ys[k], ys[k + 1]) for k in range(len(ys) - 1)] for x in xs}
 
 
-def _grid(rules: list[Rule], lines: list[PositionedLine], source: str, page: int,
-          read_cells: CellReader | None, ink) -> tuple[RuledGrid | None, set[int]]:
+def _grid(rules: list[Rule], lines: list[PageLine], source: str, page: int,
+          read_cells: CellReader | None, ink) -> tuple[Grid | None, set[int]]:
     ys, xs, vertical = _boundaries(rules, ink)
     if len(xs) < 2 or len(ys) < 2:
         return None, set()
@@ -172,7 +172,7 @@ def _grid(rules: list[Rule], lines: list[PositionedLine], source: str, page: int
     members: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for cell in owner:
         members.setdefault(root(cell), []).append(cell)
-    texts: dict[tuple[int, int], list[PositionedLine]] = {}
+    texts: dict[tuple[int, int], list[PageLine]] = {}
     used: set[int] = set()
     for index, line in enumerate(lines):
         x, y = line.origin.box.center
@@ -204,13 +204,13 @@ def _grid(rules: list[Rule], lines: list[PositionedLine], source: str, page: int
                                 Origin(source, reading.text, page=page, box=box, confidence=reading.confidence,
                                        alternatives=reading.alternatives)))
         grid_rows.append(tuple(row))
-    return RuledGrid(Box(xs[0], ys[0], xs[-1], ys[-1]), tuple(grid_rows)), used
+    return Grid(Box(xs[0], ys[0], xs[-1], ys[-1]), tuple(grid_rows)), used
 
 
-def _reading_order(lines: list[PositionedLine]) -> list[PositionedLine]:
+def _reading_order(lines: list[PageLine]) -> list[PageLine]:
     """Lines top to bottom; pieces of one printed line (detection can cut a line in two, and skew
     can put the right piece higher) are joined left to right into one."""
-    rows: list[list[PositionedLine]] = []
+    rows: list[list[PageLine]] = []
     for line in sorted(lines, key=lambda l: l.origin.box.center[1]):
         box = line.origin.box
         if rows:
@@ -227,7 +227,7 @@ def _reading_order(lines: list[PositionedLine]) -> list[PositionedLine]:
             gap = piece.origin.box.x0 - merged.origin.box.x1
             if 0 <= gap <= 2 * piece.origin.box.height:
                 text = merged.text + piece.text
-                merged = PositionedLine(text, Origin(merged.origin.source, text, page=merged.origin.page,
+                merged = PageLine(text, Origin(merged.origin.source, text, page=merged.origin.page,
                                                      box=merged.origin.box.union(piece.origin.box),
                                                      confidence=min(merged.origin.confidence, piece.origin.confidence)))
             else:
@@ -237,7 +237,7 @@ def _reading_order(lines: list[PositionedLine]) -> list[PositionedLine]:
     return out
 
 
-def page_from_scan(scan: ScanPage, source: str, read_cells: CellReader | None = None) -> PdfPage:
+def page_from_scan(scan: ScanPage, source: str, read_cells: CellReader | None = None) -> Page:
     """The scanned page in the shape the PDF path reads: text lines outside grids, and grids.
     With `read_cells`, every unmerged cell is also read from its own crop, and a number read there
     is taken over the page-level reading (which can join neighbouring cells)."""
@@ -252,8 +252,8 @@ def page_from_scan(scan: ScanPage, source: str, read_cells: CellReader | None = 
             grids.append(grid)
             used |= taken
     rest = [line for i, line in enumerate(lines) if i not in used]
-    pieces = [PositionedLine(_as_cell_text(line.text), line.origin) for line in rest]
+    pieces = [PageLine(_as_cell_text(line.text), line.origin) for line in rest]
     unruled = unruled_tables(pieces, source, scan.number, read_cells)
     taken = {i for table in unruled for i in table.used}
     outside = _reading_order([line for i, line in enumerate(rest) if i not in taken])
-    return PdfPage(scan.number, scan.width, scan.height, tuple(outside), (*grids, *(t.grid for t in unruled)))
+    return Page(scan.number, scan.width, scan.height, tuple(outside), (*grids, *(t.grid for t in unruled)))

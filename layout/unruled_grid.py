@@ -23,7 +23,7 @@ from statistics import median
 from layout.cell_text import CellKind, parse_cell
 from ocr.cell_reading import CellReading
 from ocr.origin import Box, Origin
-from ocr.pdf_text import GridCell, PositionedLine, RuledGrid
+from ocr.page_model import Grid, GridCell, PageLine
 
 _APART = 1.0  # a value stands apart: at least this many text heights of paper on either side
 _LONGEST_GAP = 6.0  # text heights between two rows beyond which they are not one table
@@ -36,7 +36,7 @@ CellReader = Callable[[list[tuple[float, float, float, float]], bool], list[Cell
 
 @dataclass(frozen=True)
 class UnruledTable:
-    grid: RuledGrid
+    grid: Grid
     used: frozenset[int]  # indices of the pieces the grid holds
 
 
@@ -51,7 +51,7 @@ class _Band:
     is_row: bool  # holds a number standing apart, or several values (a row of "/" is a row too)
 
 
-def _bands(pieces: Sequence[PositionedLine]) -> list[list[int]]:
+def _bands(pieces: Sequence[PageLine]) -> list[list[int]]:
     """Pieces grouped into printed lines, values first: values whose centres lie within half a
     text height of a line's mean centre make that line, then each text piece joins the line of
     values it sits on, and the rest make lines of their own. Lines of values anchor the rows, so
@@ -76,13 +76,13 @@ def _bands(pieces: Sequence[PositionedLine]) -> list[list[int]]:
     return [sorted(line, key=lambda i: pieces[i].origin.box.x0) for line in lines]
 
 
-def _near(box: Box, line: list[int], pieces: Sequence[PositionedLine]) -> bool:
+def _near(box: Box, line: list[int], pieces: Sequence[PageLine]) -> bool:
     middle = sum(pieces[i].origin.box.center[1] for i in line) / len(line)
     height = median(pieces[i].origin.box.height for i in line)
     return abs(box.center[1] - middle) <= 0.5 * min(box.height, height)
 
 
-def _band(indices: list[int], pieces: Sequence[PositionedLine]) -> _Band:
+def _band(indices: list[int], pieces: Sequence[PageLine]) -> _Band:
     boxes = [pieces[i].origin.box for i in indices]
     height = median(b.height for b in boxes)
     values = []
@@ -99,7 +99,7 @@ def _band(indices: list[int], pieces: Sequence[PositionedLine]) -> _Band:
                  min(b.top for b in value_boxes), max(b.bottom for b in value_boxes), is_row)
 
 
-def _runs(bands: list[_Band], pieces: Sequence[PositionedLine]) -> list[list[_Band]]:
+def _runs(bands: list[_Band], pieces: Sequence[PageLine]) -> list[list[_Band]]:
     """Consecutive value bands that make one table, with the label bands between them: broken by
     a band with text over the value columns (a header or a paragraph) or by a long gap. The label
     bands just above a table's first row join it (its label's first line)."""
@@ -141,7 +141,7 @@ def _runs(bands: list[_Band], pieces: Sequence[PositionedLine]) -> list[list[_Ba
     return runs
 
 
-def _adjoining(pending: list[_Band], first: _Band, pieces: Sequence[PositionedLine], over_values) -> list[_Band]:
+def _adjoining(pending: list[_Band], first: _Band, pieces: Sequence[PageLine], over_values) -> list[_Band]:
     """The label bands right above a table's first row, each within a text height of the next."""
     taken: list[_Band] = []
     below = first
@@ -154,7 +154,7 @@ def _adjoining(pending: list[_Band], first: _Band, pieces: Sequence[PositionedLi
     return taken
 
 
-def _columns(run: list[_Band], pieces: Sequence[PositionedLine]) -> list[tuple[float, float]]:
+def _columns(run: list[_Band], pieces: Sequence[PageLine]) -> list[tuple[float, float]]:
     """The value columns: extents of the values, merged where they overlap (give or take a
     third of a text height), left to right."""
     boxes = sorted((pieces[i].origin.box for band in run if band.is_row for i in band.values),
@@ -186,7 +186,7 @@ def _cell_boxes(columns: list[tuple[float, float]], top: float, bottom: float, p
     return out
 
 
-def _header_above(bands: list[_Band], first: int, pieces: Sequence[PositionedLine]) -> list[int]:
+def _header_above(bands: list[_Band], first: int, pieces: Sequence[PageLine]) -> list[int]:
     """The pieces of the header block right above a table's first row: the text bands above it,
     each within a text height and a half of the one below, up to the previous row of values."""
     out: list[int] = []
@@ -200,7 +200,7 @@ def _header_above(bands: list[_Band], first: int, pieces: Sequence[PositionedLin
     return out
 
 
-def _leaf_columns(columns: list[tuple[float, float]], header: list[int], pieces: Sequence[PositionedLine],
+def _leaf_columns(columns: list[tuple[float, float]], header: list[int], pieces: Sequence[PageLine],
                   pad: float, labels_end: float) -> list[tuple[float, float]]:
     """The columns with those the header names and no row fills (a column printed blank in every
     row, as a one-row table's blank cells are). The header's leaves (pieces with no header text
@@ -219,7 +219,7 @@ def _leaf_columns(columns: list[tuple[float, float]], header: list[int], pieces:
     return [filled.get(k, (leaf.x0, leaf.x1)) for k, leaf in enumerate(leaves)]
 
 
-def _table(run: list[_Band], pieces: Sequence[PositionedLine], source: str, page: int,
+def _table(run: list[_Band], pieces: Sequence[PageLine], source: str, page: int,
            read_cells: CellReader | None, header: list[int], room: tuple[float, float]) -> UnruledTable | None:
     """The table of one run of bands; `room` is how far up and down its cells may reach (the
     middle of the paper between it and the print above and below)."""
@@ -277,10 +277,10 @@ def _table(run: list[_Band], pieces: Sequence[PositionedLine], source: str, page
     every = [b for row in boxes for b in row] + [pieces[i].origin.box for i in used]
     box = Box(min(b.x0 for b in every), min(b.top for b in every), max(b.x1 for b in every),
               max(b.bottom for b in every))
-    return UnruledTable(RuledGrid(box, tuple(grid_rows), ruled=False), used)
+    return UnruledTable(Grid(box, tuple(grid_rows), ruled=False), used)
 
 
-def _label_lines(lines: list[list[int]], pieces: Sequence[PositionedLine]) -> list[list[int]]:
+def _label_lines(lines: list[list[int]], pieces: Sequence[PageLine]) -> list[list[int]]:
     """A row's label lines in reading order: label columns (pieces whose extents overlap) left to
     right, each top to bottom. A group label printed beside the rows comes before the row's own
     label instead of interleaving with its wrapped lines."""
@@ -295,14 +295,14 @@ def _label_lines(lines: list[list[int]], pieces: Sequence[PositionedLine]) -> li
             if any(i in column for i in line)]
 
 
-def _joined(members: list[int], pieces: Sequence[PositionedLine], source: str, page: int, box: Box) -> GridCell:
+def _joined(members: list[int], pieces: Sequence[PageLine], source: str, page: int, box: Box) -> GridCell:
     """One cell from the pieces in it, left to right; a cell with none is blank."""
     text = " ".join(pieces[i].text for i in members)
     confidence = min((pieces[i].origin.confidence for i in members), default=1.0)
     return GridCell(text, Origin(source, text, page=page, box=box, confidence=confidence))
 
 
-def lines_of(pieces: Sequence[PositionedLine]) -> list[PositionedLine]:
+def lines_of(pieces: Sequence[PageLine]) -> list[PageLine]:
     """Pieces joined into printed lines, left to right: the words of a page's lines that no table
     took, made into lines again."""
     out = []
@@ -312,12 +312,12 @@ def lines_of(pieces: Sequence[PositionedLine]) -> list[PositionedLine]:
         for i in band[1:]:
             box = box.union(pieces[i].origin.box)
         first = pieces[band[0]].origin
-        out.append(PositionedLine(text, Origin(first.source, text, page=first.page, box=box,
+        out.append(PageLine(text, Origin(first.source, text, page=first.page, box=box,
                                                confidence=min(pieces[i].origin.confidence for i in band))))
     return out
 
 
-def unruled_tables(pieces: Sequence[PositionedLine], source: str, page: int,
+def unruled_tables(pieces: Sequence[PageLine], source: str, page: int,
                    read_cells: CellReader | None = None) -> list[UnruledTable]:
     """The tables printed without rules among a page's text pieces (words of a PDF, detected text
     boxes of a scan). With `read_cells`, every value cell is read again from its own crop."""

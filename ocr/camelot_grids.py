@@ -11,10 +11,10 @@ from pathlib import Path
 
 from ocr.errors import InputError
 from ocr.origin import Box, Origin
-from ocr.pdf_text import GridCell, RuledGrid
+from ocr.page_model import Grid, GridCell
 
 
-def camelot_grids(path: Path, page: int, page_height: float) -> tuple[RuledGrid, ...]:
+def camelot_grids(path: Path, page: int, page_height: float) -> tuple[Grid, ...]:
     try:
         import camelot
     except ImportError:
@@ -31,6 +31,6 @@ def camelot_grids(path: Path, page: int, page_height: float) -> tuple[RuledGrid,
                 cells.append(GridCell(text, Origin(path.name, text, page=page, box=box)))
             rows.append(tuple(cells))
         x0, y0, x1, y1 = table._bbox
-        grids.append(RuledGrid(Box(float(x0), page_height - float(y1), float(x1), page_height - float(y0)),
+        grids.append(Grid(Box(float(x0), page_height - float(y1), float(x1), page_height - float(y0)),
                                tuple(rows)))
     return tuple(grids)

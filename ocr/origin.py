@@ -45,7 +45,8 @@ class Box:
 class Origin:
     """Provenance of one piece of text: the file, where in it, what was printed, how sure we are.
 
-    A text file gives `line`; a PDF or a scan gives `page` and `box`. `confidence` is 1.0 for text
+    A text file gives `line`; a PDF or a scan gives `page` and `box`; a table in markup (HTML,
+    Word) gives `cell`: the table's, the row's and the column's number in the document, from 1. `confidence` is 1.0 for text
     that was read from a text layer and the recogniser's score for OCR; `alternatives` are other
     readings of the same pixels the recogniser gave some weight, each with that weight.
     """
@@ -57,8 +58,11 @@ class Origin:
     box: Box | None = None
     confidence: float = 1.0
     alternatives: tuple[tuple[str, float], ...] = ()
+    cell: tuple[int, int, int] | None = None
 
     def describe(self) -> str:
+        if self.cell is not None:
+            return "table {}, row {}, column {}".format(*self.cell)
         if self.line is not None:
             return f"line {self.line}"
         if self.page is not None:
@@ -73,6 +77,8 @@ class Origin:
             out["page"] = self.page
         if self.box is not None:
             out["box"] = self.box.as_list()
+        if self.cell is not None:
+            out["table"], out["row"], out["column"] = self.cell
         if self.confidence != 1.0:
             out["confidence"] = round(self.confidence, 4)
         if self.alternatives:

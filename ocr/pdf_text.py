@@ -1,4 +1,5 @@
-"""A born-digital PDF becomes pages of positioned text lines and ruled grids, from its text layer.
+"""A born-digital PDF becomes pages (`ocr.page_model`) of positioned text lines and ruled grids,
+from its text layer.
 
 pdfplumber reads the characters (fake-bold duplicates removed) and finds the ruled tables from the
 drawn lines; each grid keeps merged cells as None. A page whose text layer is garbage (U+FFFD,
@@ -8,54 +9,13 @@ drawn lines; each grid keeps merged cells as None. A page whose text layer is ga
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from ocr.errors import InputError
 from ocr.origin import Box, Origin
+from ocr.page_model import Grid, GridCell, Page, PageDocument, PageLine
 
 GARBAGE_SHARE = 0.05
-
-
-@dataclass(frozen=True)
-class PositionedLine:
-    text: str
-    origin: Origin
-
-
-@dataclass(frozen=True)
-class GridCell:
-    text: str | None  # None: covered by a merged cell that starts above or to the left
-    origin: Origin | None
-
-
-@dataclass(frozen=True)
-class RuledGrid:
-    box: Box
-    rows: tuple[tuple[GridCell, ...], ...]
-    # False: a table set without rules, its grid found from where the text sits; a row printed
-    # all blank is then no row of it, and a label cell holds one printed line per text line
-    ruled: bool = True
-
-
-@dataclass(frozen=True)
-class PdfPage:
-    number: int  # 1-based
-    width: float
-    height: float
-    lines: tuple[PositionedLine, ...]  # text outside the grids, in reading order
-    grids: tuple[RuledGrid, ...]
-    needs_ocr: str | None = None  # why the text layer cannot be used, if it cannot
-    # the words outside the grids, where a table printed without rules can still be found
-    words: tuple[PositionedLine, ...] = ()
-
-
-@dataclass(frozen=True)
-class PdfDocument:
-    source: str
-    pages: tuple[PdfPage, ...]  # the pages read, from the first
-    total_pages: int
-    stopped_early: bool = False  # `last_page_needed` said the rest is not needed
 
 
 def garbage_reason(text: str) -> str | None:
@@ -105,7 +65,7 @@ def _box(bbox) -> Box:
     return Box(float(x0), float(top), float(x1), float(bottom))
 
 
-def _grid(table, source: str, number: int) -> RuledGrid:
+def _grid(table, source: str, number: int) -> Grid:
     texts = table.extract()
     rows = []
     for row, row_texts in zip(table.rows, texts):
@@ -116,26 +76,26 @@ def _grid(table, source: str, number: int) -> RuledGrid:
             else:
                 cells.append(GridCell(text, Origin(source, text, page=number, box=_box(cell_box))))
         rows.append(tuple(cells))
-    return RuledGrid(_box(table.bbox), tuple(rows))
+    return Grid(_box(table.bbox), tuple(rows))
 
 
-def _outside(items: list[dict], grids: list[RuledGrid], source: str, number: int) -> tuple[PositionedLine, ...]:
+def _outside(items: list[dict], grids: list[Grid], source: str, number: int) -> tuple[PageLine, ...]:
     """pdfplumber's text lines or words whose centre lies in no grid."""
     out = []
     for item in items:
         box = _box((item["x0"], item["top"], item["x1"], item["bottom"]))
         if not any(grid.box.holds(box.center) for grid in grids):
-            out.append(PositionedLine(item["text"], Origin(source, item["text"], page=number, box=box)))
+            out.append(PageLine(item["text"], Origin(source, item["text"], page=number, box=box)))
     return tuple(out)
 
 
-def _pdfplumber_grids(page, path: Path) -> list[RuledGrid]:
+def _pdfplumber_grids(page, path: Path) -> list[Grid]:
     if len(page.edges) < 4:
         return []
     return [_grid(t, path.name, page.page_number) for t in page.find_tables()]
 
 
-def _camelot_grids(page, path: Path) -> list[RuledGrid]:
+def _camelot_grids(page, path: Path) -> list[Grid]:
     from ocr.camelot_grids import camelot_grids
 
     return list(camelot_grids(path, page.page_number, float(page.height))) if len(page.edges) >= 4 else []
@@ -166,22 +126,22 @@ def _upright(page):
     return page
 
 
-def _read_page(page, path: Path, grid_reader: str) -> PdfPage:
+def _read_page(page, path: Path, grid_reader: str) -> Page:
     number = page.page_number
     page = _upright(page).dedupe_chars()
     text = page.extract_text() or ""
     reason = garbage_reason(text)
     if reason:
-        return PdfPage(number, float(page.width), float(page.height), (), (), reason)
+        return Page(number, float(page.width), float(page.height), (), (), reason)
     grids = [g for g in GRID_READERS[grid_reader](page, path) if len(g.rows) > 1 and max(len(r) for r in g.rows) > 1]
-    return PdfPage(number, float(page.width), float(page.height),
+    return Page(number, float(page.width), float(page.height),
                    _outside(page.extract_text_lines(), grids, path.name, number), tuple(grids),
                    words=_outside(page.extract_words(), grids, path.name, number))
 
 
 def read_pdf(path: Path, max_pages: int = 400,
-             last_page_needed: Callable[[tuple[PdfPage, ...]], bool] = lambda pages: False,
-             grid_reader: str | Callable[[int], str] = "pdfplumber") -> PdfDocument:
+             last_page_needed: Callable[[tuple[Page, ...]], bool] = lambda pages: False,
+             grid_reader: str | Callable[[int], str] = "pdfplumber") -> PageDocument:
     """Read pages from the first until `max_pages`, or until `last_page_needed(pages so far)`;
     the ruled grids come from `grid_reader`, a name in GRID_READERS or a page number -> name."""
     reader_of = grid_reader if callable(grid_reader) else (lambda number: grid_reader)
@@ -194,10 +154,10 @@ def read_pdf(path: Path, max_pages: int = 400,
             try:
                 pages.append(_read_page(page, path, reader_of(page.page_number)))
             except Exception as err:  # one broken page is a finding about that page, not the file
-                pages.append(PdfPage(page.page_number, float(page.width), float(page.height), (), (),
+                pages.append(Page(page.page_number, float(page.width), float(page.height), (), (),
                                      f"the page could not be read ({type(err).__name__}: {err})"))
             finally:
                 page.close()  # pdfplumber caches every object of a page until closed
             if len(pages) < total and last_page_needed(tuple(pages)):
-                return PdfDocument(path.name, tuple(pages), total, stopped_early=True)
-        return PdfDocument(path.name, tuple(pages), total)
+                return PageDocument(path.name, tuple(pages), total, stopped_early=True)
+        return PageDocument(path.name, tuple(pages), total)

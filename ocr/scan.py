@@ -17,7 +17,7 @@ import numpy as np
 from ocr.errors import InputError
 from ocr.origin import Box, Origin
 from ocr.paddle_engine import OcrModels, read_lines
-from ocr.pdf_text import PositionedLine
+from ocr.page_model import PageLine
 
 SCAN_DPI = 200
 MAX_PIXELS = 60_000_000
@@ -34,7 +34,7 @@ class ScanPage:
     number: int
     width: int
     height: int
-    lines: tuple[PositionedLine, ...]
+    lines: tuple[PageLine, ...]
     rules: tuple[Rule, ...]
     skew_degrees: float
     turn_degrees: int  # the clockwise quarter turns that set the page upright
@@ -263,7 +263,7 @@ def read_scan_page(image: np.ndarray, number: int, source: str, models: OcrModel
     image, turn, angle = clean_page(image, models)
     rules, horizontal, vertical = find_rules(image)
     # the page's own detection is needed only outside the tables, whose cells are read one by one
-    lines = tuple(PositionedLine(line.text, Origin(source, line.text, page=number, box=Box(*line.box),
+    lines = tuple(PageLine(line.text, Origin(source, line.text, page=number, box=Box(*line.box),
                                                    confidence=line.confidence))
                   for line in read_lines(_without_tables(image, horizontal, vertical), models))
     height, width = image.shape[:2]

@@ -6,7 +6,9 @@ import functools
 import re
 import unicodedata
 
-from table_recon.formats import APPEAL_HEADING, RowSpec, TableSpec
+from layout.crawled_text import RunVocabulary
+from table_recon.formats import (ACTIVE_HEADING, APPEAL_HEADING, APPLY_COLUMNS, APPLY_HEADING, FORMATS,
+                                  RowSpec, TableSpec)
 
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」『』《》")
 _SEPARATORS = re.compile(r"[、，,．]")
@@ -55,3 +57,28 @@ def match_row(label: str, table: TableSpec) -> RowSpec | None:
                 if best is None or score > best:
                     best, best_row = score, row
     return best_row
+
+
+def _unnumbered(label: str) -> str:
+    return re.sub(r"^(?:\d[.、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.])", "", label)
+
+
+def _vocabulary() -> RunVocabulary:
+    """Every label, group heading and column header the two formats print, for cutting crawled runs."""
+    labels: set[str] = {"结果维持", "结果纠正", "尚未审结", "信息内容", "申请人情况", "法人或其他组织", "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉",
+                        "其他结果", "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+                        "部分公开（区分处理的，只计这一情形，不计其他情形）"}
+    for fmt in FORMATS.values():
+        labels |= {label for _, label in fmt.column_labels} | {fmt.column_label(c) for c in APPLY_COLUMNS}
+        for table in fmt.tables:
+            for row in table.rows:
+                if row.key:
+                    labels.add(_unnumbered(row.label))
+                labels |= {_unnumbered(group) for group in row.groups}
+    return RunVocabulary(labels=tuple(sorted(labels)),
+                         headings=(ACTIVE_HEADING, APPLY_HEADING, "政府信息公开行政复议、行政诉讼情况"),
+                         closing=("政府信息公开工作存在的主要问题及改进情况", "存在的主要问题及改进情况",
+                                  "其他需要报告的事项"))
+
+
+TABLE_VOCABULARY = _vocabulary()

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from layout.cell_text import CellKind, may_be_joined_cells, normalize_text, parse_cell
+from layout.cell_text import CellKind, joined_digits, may_be_joined_cells, parse_cell
 from layout.rows import Cell
 from ocr.origin import Origin
 from table_recon.rules import Number, Rule
@@ -67,16 +67,17 @@ class Placement:
 
 
 def _pieces_of(cell: Cell, columns: int) -> list[tuple[Piece, ...]]:
-    """The readings of one printed cell: usually one piece; a joined digit run, several."""
+    """The readings of one printed cell: usually one piece; a joined digit run, several, or one
+    (a run that did not split into a whole row may be fewer cells, the row's blanks dropped)."""
     parsed = parse_cell(cell.text)
-    text = normalize_text(cell.text)
+    text = joined_digits(cell.text)
     may_join = may_be_joined_cells(text) and columns > 1
     if parsed.kind is CellKind.EMPTY:
         return [(Piece(None, cell.origin, "empty"),)]
     if parsed.kind is CellKind.TEXT and not may_join:
         return [(Piece(None, cell.origin, "unreadable"),)]
     alternatives: list[tuple[Piece, ...]] = []
-    if parsed.kind is CellKind.NUMBER and not (cell.glued and may_join):
+    if parsed.kind is CellKind.NUMBER:
         alternatives.append((Piece(parsed.number, cell.origin, "read"),))
     if may_join and cell.glued:
         for count in range(2, min(columns, len(text)) + 1):
@@ -133,7 +134,7 @@ def _joined_row(cell: Cell, keys: tuple[str, ...], rules: Sequence[Rule]) -> tup
         return checker(tuple(_number(p) for p in prefix))
 
     out = []
-    for parts in split_digit_run(normalize_text(cell.text), len(keys), prefix_ok):
+    for parts in split_digit_run(joined_digits(cell.text), len(keys), prefix_ok):
         out.append(tuple(Piece(_number(p), cell.origin, "split") for p in parts))
         if len(out) >= MAX_CANDIDATES:
             raise TooManyCandidates(tuple(out))
@@ -153,7 +154,7 @@ def row_candidates(cells: tuple[Cell, ...], keys: tuple[str, ...], rules: Sequen
     columns = len(keys)
     if len(cells) == 1 and columns > 1 and may_be_joined_cells(cells[0].text) and (cells[0].glued or joined):
         candidates = _joined_row(cells[0], keys, rules)
-        if candidates or not liberal:
+        if candidates:
             return candidates
     out: dict[tuple, tuple[Piece, ...]] = {}
     per_cell = [_pieces_of(cell, columns) for cell in cells]

@@ -75,7 +75,7 @@ def test_pages_beyond_the_limit_are_named(tmp_path):
 
 def test_rules_referee_takes_camelots_reading_over_a_broken_one(tmp_path, monkeypatch):
     from ocr import pdf_text
-    from ocr.pdf_text import GridCell, RuledGrid
+    from ocr.page_model import Grid, GridCell
     from workers.pipeline import InspectOptions
 
     def shifted_row(page, path):  # a grid reader that slips the 本年新收 row one column left
@@ -83,7 +83,7 @@ def test_rules_referee_takes_camelots_reading_over_a_broken_one(tmp_path, monkey
         for grid in pdf_text.GRID_READERS["pdfplumber"](page, path):
             rows = [row[:3] + row[4:] + (GridCell("", row[-1].origin),)
                     if len(row) == 10 and "本年新收" in (row[0].text or "") else row for row in grid.rows]
-            out.append(RuledGrid(grid.box, tuple(rows)))
+            out.append(Grid(grid.box, tuple(rows)))
         return out
 
     monkeypatch.setitem(pdf_text.GRID_READERS, "shifted", shifted_row)

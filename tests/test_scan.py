@@ -16,7 +16,7 @@ from layout.image_grid import _reading_order
 from ocr.errors import InputError
 from ocr.origin import Box, Origin
 from ocr.paddle_engine import OcrModels, threads_per_worker, usable_cpus
-from ocr.pdf_text import PositionedLine
+from ocr.page_model import PageLine
 from synthetic.pdf_render import PDF_STYLES, render_pdf
 from synthetic.scan_render import SCAN_STYLES, render_scan, scanned_pdf
 from synthetic.scoring import score
@@ -170,8 +170,8 @@ def test_the_packaged_models_are_found_offline():
         assert any(folder.glob("inference.pd*")), folder
 
 
-def _line(text: str, x0: float, top: float, x1: float, bottom: float) -> PositionedLine:
-    return PositionedLine(text, Origin("s", text, page=1, box=Box(x0, top, x1, bottom)))
+def _line(text: str, x0: float, top: float, x1: float, bottom: float) -> PageLine:
+    return PageLine(text, Origin("s", text, page=1, box=Box(x0, top, x1, bottom)))
 
 
 def test_pieces_of_one_printed_line_are_joined_in_reading_order():

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from layout.image_grid import _positions, page_from_scan
-from layout.pdf_rows import _value_columns, grid_rows
+from layout.page_rows import _value_columns, grid_rows
 from ocr.origin import Box, Origin
-from ocr.pdf_text import GridCell, PositionedLine, RuledGrid
+from ocr.page_model import Grid, GridCell, PageLine
 from ocr.cell_reading import _text_lines
 from ocr.crop_shapes import GAP, LONGEST, REC_HEIGHT, at_rec_height, is_narrow, packed, pieces, to_bucket
 from ocr.paddle_engine import threads_per_worker
@@ -83,8 +83,8 @@ def _cell(text: str | None, x: int) -> GridCell:
     return GridCell(text, Origin("s", text, page=1, box=Box(x, 0, x + 10, 10), confidence=0.9))
 
 
-def _grid(*rows: tuple[str | None, ...]) -> RuledGrid:
-    return RuledGrid(Box(0, 0, 100, 100), tuple(tuple(_cell(t, 10 * j) for j, t in enumerate(row)) for row in rows))
+def _grid(*rows: tuple[str | None, ...]) -> Grid:
+    return Grid(Box(0, 0, 100, 100), tuple(tuple(_cell(t, 10 * j) for j, t in enumerate(row)) for row in rows))
 
 
 def test_one_misread_cell_does_not_turn_the_value_columns_into_labels():
@@ -107,7 +107,7 @@ def test_a_grid_without_a_cell_reader_takes_its_text_from_the_page_lines():
         image[10:210, x - 1:x + 2] = 0
     rules = tuple([Rule(True, Box(10, y - 1, 310, y + 2)) for y in (10, 110, 210)] +
                   [Rule(False, Box(x - 1, 10, x + 2, 210)) for x in (10, 160, 310)])
-    lines = tuple(PositionedLine(t, Origin("s", t, page=1, box=Box(*b), confidence=0.8)) for t, b in
+    lines = tuple(PageLine(t, Origin("s", t, page=1, box=Box(*b), confidence=0.8)) for t, b in
                   [("规章", (40, 50, 100, 70)), ("12", (220, 50, 250, 70)), ("合计", (40, 150, 100, 170)),
                    ("12", (220, 150, 250, 170)), ("二、主动公开", (10, 0, 80, 8))])
     scan = ScanPage(1, 320, 220, lines, rules, 0.0, 0, image)
@@ -214,7 +214,7 @@ def _two_by_two(image: np.ndarray, top: int = 40) -> ScanPage:
     """The page's rules as the scan path finds them, and page-level lines for a 2 x 2 table whose
     rows start at `top`: label and number in each."""
     rules, _, _ = find_rules(image)
-    lines = tuple(PositionedLine(t, Origin("s", t, page=1, box=Box(*b), confidence=0.9)) for t, b in
+    lines = tuple(PageLine(t, Origin("s", t, page=1, box=Box(*b), confidence=0.9)) for t, b in
                   [("规章", (60, top + 40, 120, top + 60)), ("12", (260, top + 40, 290, top + 60)),
                    ("合计", (60, top + 140, 120, top + 160)), ("7", (260, top + 140, 290, top + 160))])
     return ScanPage(1, image.shape[1], image.shape[0], lines, rules, 0.0, 0, image)

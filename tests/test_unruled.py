@@ -11,7 +11,7 @@ import pytest
 
 from layout.unruled_grid import unruled_tables
 from ocr.origin import Box, Origin
-from ocr.pdf_text import PositionedLine
+from ocr.page_model import PageLine
 from ocr.scan import measure_skew
 from synthetic.pdf_render import pdf_style_variant, render_pdf
 from synthetic.scoring import score
@@ -22,12 +22,12 @@ from workers.pipeline import inspect_file
 HEIGHT = 10.0
 
 
-def _piece(text: str, x0: float, top: float, width: float | None = None) -> PositionedLine:
+def _piece(text: str, x0: float, top: float, width: float | None = None) -> PageLine:
     width = width if width is not None else 8.0 * len(text)
-    return PositionedLine(text, Origin("t.pdf", text, page=1, box=Box(x0, top, x0 + width, top + HEIGHT)))
+    return PageLine(text, Origin("t.pdf", text, page=1, box=Box(x0, top, x0 + width, top + HEIGHT)))
 
 
-def _row(label: str, values: list[str], top: float, first: float = 200, pitch: float = 60) -> list[PositionedLine]:
+def _row(label: str, values: list[str], top: float, first: float = 200, pitch: float = 60) -> list[PageLine]:
     out = [_piece(label, 20, top)] if label else []
     return out + [_piece(v, first + k * pitch, top) for k, v in enumerate(values) if v]
 
@@ -56,7 +56,7 @@ def test_numbers_inside_a_sentence_make_no_table():
 
 def test_a_group_label_between_two_rows_joins_neither_row_to_the_other():
     pieces = [*_row("1.本机关不掌握", ["2", "1"], 0), *_row("2.没有现成信息", ["0", "4"], 16)]
-    pieces.append(PositionedLine("（四）无法提供", Origin("t.pdf", "（四）无法提供", page=1, box=Box(0, 8, 15, 18))))
+    pieces.append(PageLine("（四）无法提供", Origin("t.pdf", "（四）无法提供", page=1, box=Box(0, 8, 15, 18))))
     [table] = unruled_tables(pieces, "t.pdf", 1)
     assert [row[1:] for row in _cells(table)] == [["2", "1"], ["0", "4"]]
     # printed since the first row's values, the group label goes with the second row's label

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from ocr.errors import InputError
-from ocr.pdf_text import PdfPage
+from ocr.page_model import Page
 from ocr.scan import ScanPage
 
 _UNSURE = 0.9
@@ -41,7 +41,7 @@ def _font(size: int):
         return ImageFont.load_default()
 
 
-def _cells(page: PdfPage) -> list[dict]:
+def _cells(page: Page) -> list[dict]:
     out = []
     for number, grid in enumerate(page.grids, start=1):
         for i, row in enumerate(grid.rows):
@@ -53,7 +53,7 @@ def _cells(page: PdfPage) -> list[dict]:
     return out
 
 
-def write_debug_page(folder: Path, source: str, scan: ScanPage, page: PdfPage) -> Path:
+def write_debug_page(folder: Path, source: str, scan: ScanPage, page: Page) -> Path:
     """Writes the picture and the readings of one page; returns the picture's path."""
     from PIL import Image, ImageDraw
 

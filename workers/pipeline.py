@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from layout.crawled_text import split_runs
 from layout.flat_rows import rows_from_text
-from layout.pdf_rows import rows_from_pdf
-from ocr.errors import UnsupportedInput, reading
+from layout.page_rows import rows_from_pages
+from ocr.errors import InputError, reading
+from ocr.html_page import read_html
+from ocr.input_kind import InputKind, sniff_kind
+from ocr.mhtml import read_mhtml
 from ocr.paddle_engine import OcrModels, threads_per_worker, usable_cpus
-from ocr.pdf_text import PdfDocument, PdfPage, read_pdf
+from ocr.pdf_text import read_pdf
+from ocr.page_model import Page, PageDocument, Picture
 from ocr.text_file import read_text_document
-from table_recon.labels import tables_have_ended
+from ocr.word_file import read_binary_word, read_docx
+from table_recon.labels import TABLE_VOCABULARY, tables_have_ended
 from table_recon.recon import read_report
 from table_recon.report import Report, Status
-
-_PDF_MAGIC = b"%PDF"
-_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")
-_OFFICE_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-
 
 @dataclass(frozen=True)
 class InspectOptions:
@@ -40,26 +42,13 @@ class InspectOptions:
         return replace(self, ocr_threads=threads_per_worker(workers, cpus))
 
 
-def sniff_kind(path: Path) -> str:
-    """"text", "pdf" or "image", from the file's first bytes rather than its name."""
-    with reading(path), path.open("rb") as handle:
-        head = handle.read(8)
-    if head.startswith(_PDF_MAGIC):
-        return "pdf"
-    if head.startswith(_IMAGE_MAGIC):
-        return "image"
-    if head.startswith(_OFFICE_MAGIC):
-        raise UnsupportedInput(f"{path.name} is a Word/Excel file; save it as PDF or text first")
-    return "text"
-
-
-def _tables_have_ended(pages: tuple[PdfPage, ...]) -> bool:
+def _tables_have_ended(pages: tuple[Page, ...]) -> bool:
     """Pages after the one closing table 四 hold no fields: a long PDF costs only its first pages."""
     return tables_have_ended([line.text for page in pages for line in page.lines])
 
 
 def _read_pdf_with(path: Path, options: InspectOptions, grid_reader,
-                   ocr_pages: dict[int, PdfPage] | None = None) -> tuple[Report, dict[int, PdfPage] | None]:
+                   ocr_pages: dict[int, Page] | None = None) -> tuple[Report, dict[int, Page] | None]:
     """The report, and the pages of it read by OCR: None where every page was (then no text-layer
     grid reader can referee the reading). Pages without a usable text layer among pages with one
     (a stamped table page scanned into a born-digital report) are read by OCR, or taken from
@@ -72,7 +61,7 @@ def _read_pdf_with(path: Path, options: InspectOptions, grid_reader,
     if ocr_pages is None:
         ocr_pages = {page.number: page for page in _scan_pages(path, "pdf", options, wanted)} if wanted else {}
     document = replace(document, pages=tuple(ocr_pages.get(page.number, page) for page in document.pages))
-    report = read_report(rows_from_pdf(document))
+    report = read_report(rows_from_pages(document))
     if ocr_pages:
         note = f"page {', '.join(map(str, sorted(ocr_pages)))}: no usable text layer; read by OCR"
         report = replace(report, warnings=report.warnings + (note,))
@@ -100,12 +89,12 @@ def _scan_pages(path: Path, kind: str, options: InspectOptions, only: frozenset[
 
 def _read_scan(path: Path, kind: str, options: InspectOptions) -> Report:
     """Scanned pages: OCR and OpenCV grids, then the same rows and fields as a born-digital PDF."""
-    pages: list[PdfPage] = []
+    pages: list[Page] = []
     for page in _scan_pages(path, kind, options):
         pages.append(page)
         if _tables_have_ended(tuple(pages)):
             break
-    return read_report(rows_from_pdf(PdfDocument(path.name, tuple(pages), len(pages))))
+    return read_report(rows_from_pages(PageDocument(path.name, tuple(pages), len(pages))))
 
 
 def _standing(report: Report) -> tuple[int, int]:
@@ -142,13 +131,49 @@ def _inspect_pdf(path: Path, options: InspectOptions) -> Report:
     return first
 
 
+def _read_markup(document: PageDocument, options: InspectOptions) -> Report:
+    """A web page or Word file from its table markup; where that leaves fields unread and the page
+    holds pictures, each picture is read by the scan path in its place (a table published as an
+    image), and the reading the rules vouch for more is kept."""
+    report = read_report(rows_from_pages(document))
+    page = document.pages[0]
+    pictures = [piece for piece in page.flow if isinstance(piece, Picture)]
+    if not pictures or not any(r.state.value == "missing" for r in report.readings.values()):
+        return report
+    flow = []
+    with tempfile.TemporaryDirectory(prefix="disclosure-picture-") as folder:
+        for piece in page.flow:
+            if not isinstance(piece, Picture):
+                flow.append(piece)
+                continue
+            picture = Path(folder) / piece.name
+            picture.write_bytes(piece.data)
+            try:
+                flow += list(_scan_pages(picture, "image", options))
+            except InputError:  # a logo, an icon, a broken picture: no table in it
+                continue
+    scanned = read_report(rows_from_pages(replace(document, pages=(replace(page, flow=tuple(flow)),))))
+    if _standing(scanned) > _standing(report):
+        note = f"tables read from {len(pictures)} picture(s) in the page by OCR"
+        return replace(scanned, warnings=scanned.warnings + (note,))
+    return report
+
+
+def _read_text(path: Path, options: InspectOptions) -> Report:
+    return read_report(rows_from_text(split_runs(read_text_document(path), TABLE_VOCABULARY)))
+
+
 def inspect_file(path: Path, options: InspectOptions = InspectOptions()) -> Report:
     """Read one report; raise `DisclosureError` when the file cannot be processed at all."""
     kind = sniff_kind(path)
-    if kind == "text":
-        return read_report(rows_from_text(read_text_document(path)))
-    if kind == "pdf":
+    if kind is InputKind.TEXT:
+        return _read_text(path, options)
+    if kind is InputKind.PDF:
         return _inspect_pdf(path, options)
-    if kind == "image":
-        return _read_scan(path, kind, options)
-    raise UnsupportedInput(f"{path.name}: {kind} input is not supported yet")
+    if kind is InputKind.IMAGE:
+        return _read_scan(path, "image", options)
+    readers = {InputKind.HTML: read_html, InputKind.MHTML: read_mhtml, InputKind.DOCX: read_docx,
+               InputKind.BINARY_WORD: read_binary_word}
+    with reading(path):
+        document = readers[kind](path)
+    return _read_markup(document, options)

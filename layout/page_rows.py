@@ -1,12 +1,14 @@
-"""Ruled grids, tables set without rules (`layout.unruled_grid`, from the page's words) and text
-lines of PDF pages become `LabeledRow`s in reading order.
+"""Pages (`ocr.page_model`) become `LabeledRow`s in reading order: ruled grids, tables set without
+rules (`layout.unruled_grid`, from the page's words) and text lines, ordered by where they sit on
+the page; or, for markup (HTML, Word), the page's flow in document order.
 
 In a grid, labels are printed on the left: the value columns are those right of the rightmost column
 that holds label text in a row with numbers (so a column of blanks or "/" is still a value column),
 allowing for a misread cell. A row with more text than numbers in the value columns is a header row
 (label only); otherwise its text cells make the label (merged label cells
 print their text once, in their first row) and its value-column cells are exactly the printed
-columns, blanks included.
+columns, blanks included; a position covered by a cell spanning several columns is no column of
+its own (a data row may span other columns than its header's).
 """
 
 from __future__ import annotations
@@ -14,11 +16,10 @@ from __future__ import annotations
 from layout.cell_text import CellKind, parse_cell
 from layout.rows import Cell, LabeledRow, RowSequence
 from layout.unruled_grid import lines_of, unruled_tables
-from ocr.origin import Origin
-from ocr.pdf_text import PdfDocument, PdfPage, RuledGrid
+from ocr.page_model import Grid, Page, PageDocument, PageLine
 
 
-def _value_columns(grid: RuledGrid) -> set[int]:
+def _value_columns(grid: Grid) -> set[int]:
     """The columns right of the split that fits the data rows best: fewest numbers left of it and
     fewest text cells right of it, the leftmost such split. With exact text that is the column after
     the rightmost label; with OCR, one misread cell ("No" for "0") does not move the split."""
@@ -44,14 +45,13 @@ def _is_header(value_cells) -> bool:
     return texts > 0 and texts > sum(kind is CellKind.NUMBER for kind in kinds)
 
 
-def grid_rows(grid: RuledGrid, page: int) -> list[tuple[float, LabeledRow]]:
+def grid_rows(grid: Grid, page: int | None) -> list[tuple[int, LabeledRow]]:
+    """The rows of a grid, each with the index of the grid row it comes from."""
     values = _value_columns(grid)
     out = []
-    for row in grid.rows:
-        present = [c for c in row if c.origin is not None]
-        if not present:
+    for index, row in enumerate(grid.rows):
+        if all(c.origin is None for c in row):
             continue
-        top = min(c.origin.box.top for c in present)
         value_cells = [row[j] for j in sorted(values) if j < len(row)]
         header = _is_header(value_cells)
         labels = [c for j, c in enumerate(row) if c.text and c.text.strip() and (header or j not in values)]
@@ -64,17 +64,16 @@ def grid_rows(grid: RuledGrid, page: int) -> list[tuple[float, LabeledRow]]:
         if header or all(c.text is None for c in value_cells):
             cells: tuple[Cell, ...] = ()
         else:
-            cells = tuple(Cell((c.text or "").replace("\n", ""), c.origin or _blank_origin(present[0].origin))
-                          for c in value_cells)
-        out.append((top, LabeledRow(label_lines, origins, cells, exact=grid.ruled, page=page)))
+            cells = tuple(Cell(c.text.replace("\n", ""), c.origin) for c in value_cells if c.text is not None)
+        out.append((index, LabeledRow(label_lines, origins, cells, exact=grid.ruled, page=page)))
     return out
 
 
-def _blank_origin(near: Origin) -> Origin:
-    return Origin(near.source, "", page=near.page)
+def _top(cells) -> float:
+    return min(c.origin.box.top for c in cells if c.origin is not None)
 
 
-def page_rows(page: PdfPage) -> list[LabeledRow]:
+def page_rows(page: Page) -> list[LabeledRow]:
     unruled = unruled_tables(page.words, page.words[0].origin.source, page.number) if page.words else []
     used = {i for table in unruled for i in table.used}
     lines = [line for line in page.lines
@@ -87,12 +86,25 @@ def page_rows(page: PdfPage) -> list[LabeledRow]:
     items = [(line.origin.box.top, LabeledRow((line.text,), (line.origin,), (), exact=True, page=page.number))
              for line in lines]
     for grid in (*page.grids, *(table.grid for table in unruled)):
-        items += grid_rows(grid, page.number)
+        items += [(_top(grid.rows[index]), row) for index, row in grid_rows(grid, page.number)]
     items.sort(key=lambda item: item[0])
     return [row for _, row in items]
 
 
-def rows_from_pdf(doc: PdfDocument) -> RowSequence:
+def flow_rows(page: Page) -> list[LabeledRow]:
+    """A markup page's paragraphs and tables in document order; a picture in it read as a page."""
+    rows: list[LabeledRow] = []
+    for piece in page.flow:
+        if isinstance(piece, PageLine):
+            rows.append(LabeledRow((piece.text,), (piece.origin,), (), exact=True))
+        elif isinstance(piece, Grid):
+            rows += [row for _, row in grid_rows(piece, None)]
+        elif isinstance(piece, Page):  # a picture read by the scan path
+            rows += page_rows(piece)
+    return rows
+
+
+def rows_from_pages(doc: PageDocument) -> RowSequence:
     rows: list[LabeledRow] = []
     text_lines = []
     notes = []
@@ -100,7 +112,7 @@ def rows_from_pdf(doc: PdfDocument) -> RowSequence:
         if page.needs_ocr:
             notes.append(f"page {page.number}: {page.needs_ocr}; it needs OCR")
             continue
-        for row in page_rows(page):
+        for row in flow_rows(page) if page.flow else page_rows(page):
             rows.append(row)
             text_lines += [(text, origin) for text, origin in zip(row.label_lines, row.label_origins)]
             text_lines += [(cell.text, cell.origin) for cell in row.cells]

@@ -1,0 +1,101 @@
+"""Text a crawler extracted from a web page: each table run together on one line (or a few), labels
+and numbers joined (`…信息内容本年制发件数本年废止件数现行有效件数规章1203行政规范性文件85279…`),
+between the site's navigation and footer.
+
+Such a run is cut back into one printed label per line before `flat_rows` reads it: at every
+statutory label, heading and column header (the `RunVocabulary`, which the caller supplies from
+the formats), a label's numbering ("2.", "（三）", "四、") going with it. What follows a label up
+to the next is its row's values: separated by spaces where the extractor kept them, joined where it
+did not, and then split by the rules. Only the tables are cut: prose before the first table
+heading and after the tables stays one line, so its sentences still tie to the tables.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from ocr.text_file import TextDocument, TextLine
+
+_NUMBERING = r"(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|\d\s*[、.．])?\s*"
+_MIN_LABELS = 3  # a line naming fewer statutory labels is prose, not a table run
+_MIN_RUN = 40  # characters: a shorter line is a printed line of its own already
+
+
+@dataclass(frozen=True)
+class RunVocabulary:
+    """The words a run is cut at: every statutory label, group heading and column header
+    (`labels`), and the table headings (`headings`, which open a table and whose numbering is
+    required) and the heading after the tables (`closing`)."""
+
+    labels: tuple[str, ...]
+    headings: tuple[str, ...]
+    closing: tuple[str, ...]
+
+
+def _tolerant(word: str) -> str:
+    """A regular expression for a printed word: brackets and separators of either width, spaces
+    anywhere."""
+    out = []
+    for ch in word:
+        if ch in "（(":
+            out.append(r"[（(]")
+        elif ch in "）)":
+            out.append(r"[）)]")
+        elif ch in "、.．,，":
+            out.append(r"[、.．,，]")
+        elif ch in "“”\"":
+            out.append(r"[“”\"]?")
+        else:
+            out.append(re.escape(ch))
+    return r"\s*".join(out)
+
+
+@functools.lru_cache(maxsize=8)
+def _patterns(vocabulary: RunVocabulary) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    def alternation(words) -> str:
+        return "|".join(_tolerant(w) for w in sorted(set(words), key=len, reverse=True))
+
+    labels = re.compile(_NUMBERING + f"(?:{alternation(vocabulary.labels + vocabulary.headings + vocabulary.closing)})")
+    headings = re.compile(r"[一二三四五六七八九十]\s*[、.．]\s*" + f"(?:{alternation(vocabulary.headings)})")
+    closing = re.compile(r"[一二三四五六七八九十]\s*[、.．]\s*" + f"(?:{alternation(vocabulary.closing)})")
+    return labels, headings, closing
+
+
+def _cuts(text: str, vocabulary: RunVocabulary) -> list[int]:
+    """Where to break a line: before each label inside the tables, and at the table headings."""
+    labels, headings, closing = _patterns(vocabulary)
+    opened = [m.start() for m in headings.finditer(text)]
+    if opened:
+        start = opened[0]
+        ends = [m.start() for m in closing.finditer(text) if m.start() > start]
+        end = ends[-1] if ends else len(text)
+    else:
+        start, end = 0, len(text)
+    found = [m.start() + len(m.group()) - len(m.group().lstrip()) for m in labels.finditer(text, start, end)]
+    if not opened and len(found) < _MIN_LABELS:
+        return []
+    return sorted({*found, *opened, end} - {0, len(text)})
+
+
+def split_line(text: str, vocabulary: RunVocabulary) -> list[str]:
+    """A crawled line cut into printed lines; a line that is no table run comes back whole."""
+    if len(text) < _MIN_RUN:
+        return [text]
+    cuts = _cuts(text, vocabulary)
+    if not cuts:
+        return [text]
+    pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
+    return [piece for piece in pieces if piece.strip()]
+
+
+def split_runs(doc: TextDocument, vocabulary: RunVocabulary) -> TextDocument:
+    """The document with each table run cut into printed lines; every piece keeps its line's number."""
+    lines = []
+    changed = False
+    for line in doc.lines:
+        pieces = split_line(line.text, vocabulary)
+        changed = changed or len(pieces) > 1
+        lines += [TextLine(line.number, piece) for piece in pieces]
+    return TextDocument(doc.source, doc.encoding, tuple(lines)) if changed else doc
