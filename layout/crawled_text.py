@@ -67,16 +67,14 @@ def _cuts(text: str, vocabulary: RunVocabulary) -> list[int]:
     """Where to break a line: before each label inside the tables, and at the table headings."""
     labels, headings, closing = _patterns(vocabulary)
     opened = [m.start() for m in headings.finditer(text)]
-    if opened:
-        start = opened[0]
-        ends = [m.start() for m in closing.finditer(text) if m.start() > start]
-        end = ends[-1] if ends else len(text)
-    else:
-        start, end = 0, len(text)
+    # the headings after the tables, each a line of its own: the prose under them is no table
+    closed = [cut for m in closing.finditer(text) for cut in m.span()]
+    start = opened[0] if opened else 0
+    end = min([cut for cut in closed if cut > start], default=len(text))
     found = [m.start() + len(m.group()) - len(m.group().lstrip()) for m in labels.finditer(text, start, end)]
     if not opened and len(found) < _MIN_LABELS:
         return []
-    return sorted({*found, *opened, end} - {0, len(text)})
+    return sorted({*found, *opened, *closed} - {0, len(text)})
 
 
 def split_line(text: str, vocabulary: RunVocabulary) -> list[str]:
@@ -87,6 +85,8 @@ def split_line(text: str, vocabulary: RunVocabulary) -> list[str]:
     if not cuts:
         return [text]
     pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
+    # a cell separator before a cut belongs to neither side (`…|249|行政规范性文件|…`)
+    pieces = [re.sub(r"\|\s*$", "", piece) for piece in pieces[:-1]] + pieces[-1:]
     return [piece for piece in pieces if piece.strip()]
 
 

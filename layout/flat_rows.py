@@ -17,15 +17,18 @@ from layout.rows import Cell, LabeledRow, RowSequence
 from ocr.origin import Origin
 from ocr.text_file import TextDocument, TextLine
 
+_MARKDOWN_RULE_RE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")  # under a header
 _PAGE_NUMBER_RE = re.compile(
     r"^(?:[-—–~]+\d{1,3}[-—–~]+|第\d{1,3}页(?:共\d{1,3}页)?|\d{1,3}/\d{1,3}|-?\d{1,3}-|[（(]\d{1,3}[)）]页?)$"
 )
-# digits printed against the end of a label with no separator: a web table copied as one run
-_GLUED_VALUES_RE = re.compile(r"^(?P<label>.*[^\d\s.,+\-])(?P<values>[+\-]?\d[\d,.+\-]*(?:万元|元)?)$")
+# digits printed against the end of a label with no separator: a web table copied as one run, its
+# blank cells written as dashes or slashes between the digit runs, or as nothing
+_VALUE_RUN = r"[+\-]?\d(?:[\d,.+\-]*\d)?(?:万元|元)?|[—–/\-]"
+_GLUED_VALUES_RE = re.compile(rf"^(?P<label>.*[^\d\s.,+\-—–/])(?P<values>(?:{_VALUE_RUN})+)$")
 
 
 def is_page_furniture(text: str) -> bool:
-    return bool(_PAGE_NUMBER_RE.match(normalize_text(text)))
+    return bool(_PAGE_NUMBER_RE.match(normalize_text(text)) or _MARKDOWN_RULE_RE.match(text.strip()))
 
 
 def _repeated_headers(lines: tuple[TextLine, ...]) -> frozenset[str]:
@@ -39,7 +42,7 @@ def _split_cells(text: str) -> tuple[str, list[tuple[str, bool]]] | None:
     text cells are the label, every cell after them a value, blank ones included. With outer pipes
     (`| a | b |`) the first and last are frames; without (html2text's `a| b|   `), a blank after
     the last pipe is the last cell."""
-    if text.count("|") < 2:
+    if "|" not in text:
         return None
     framed = text.strip()
     if framed.startswith("|"):
@@ -56,27 +59,50 @@ def _split_cells(text: str) -> tuple[str, list[tuple[str, bool]]] | None:
     return "".join(cells[:labels]), [(cell, False) for cell in cells[labels:]]
 
 
+def _is_values(token: str) -> bool:
+    return is_value_text(token) or may_be_joined_cells(token) or bool(re.fullmatch(f"(?:{_VALUE_RUN})+", token))
+
+
+def _tokens(text: str) -> list[tuple[str, int]]:
+    """Space-separated tokens, each with the number of the space-free stretch it is in; a no-break
+    space is a blank cell of its own: a Word-exported web table writes each blank cell as `&nbsp;`,
+    and text extracted from it keeps them."""
+    out: list[tuple[str, int]] = []
+    for group, token in enumerate(re.split(r"[^\S\u00a0]+", text)):
+        out += [("" if piece == "\u00a0" else piece, group) for piece in re.findall(r"\u00a0|[^\u00a0]+", token)]
+    return out
+
+
 def _split_line(text: str) -> tuple[str, list[tuple[str, bool]]]:
     """Split a line into its label and trailing value tokens; a token is (text, glued)."""
     stripped = text.strip()
     if is_value_text(stripped) or may_be_joined_cells(stripped):
         return "", [(stripped, False)]
+    if re.fullmatch(f"(?:{_VALUE_RUN})+", stripped):  # a row's values run together, blanks as dashes
+        return "", [(run, True) for run in re.findall(_VALUE_RUN, stripped)]
     cells = _split_cells(text)
     if cells is not None:
         return cells
-    parts = stripped.split()
-    tail: list[str] = []
-    while parts and (is_value_text(parts[-1]) or may_be_joined_cells(parts[-1])):
+    parts = _tokens(text)
+    tail: list[tuple[str, int]] = []
+    while parts and _is_values(parts[-1][0]):
         tail.insert(0, parts.pop())
+    if any(not (is_value_text(t) or may_be_joined_cells(t)) for t, _ in tail):  # runs with dashes between
+        tail = [(run, group) for t, group in tail for run in (re.findall(_VALUE_RUN, t) or [t])]
+        return " ".join(t for t, _ in parts if t), [(t, True) for t, _ in tail]
     if not parts:
-        return "", [(t, False) for t in tail]
-    match = _GLUED_VALUES_RE.match(parts[-1])
-    if match and (is_value_text(match["values"]) or may_be_joined_cells(match["values"])):
-        # the label runs into the first value: the extractor kept no separators, so each
-        # space-separated run may hold several cells
-        return " ".join([*parts[:-1], match["label"]]), [(match["values"], True), *((t, True) for t in tail)]
+        return "", [(t, False) for t, _ in tail]
+    label = " ".join(t for t, _ in parts if t)
+    match = _GLUED_VALUES_RE.match(parts[-1][0])
+    if match:
+        # the label runs into the first value: the extractor kept no separators, so each run of
+        # digits may hold several cells
+        runs = re.findall(_VALUE_RUN, match["values"]) + [t for t, _ in tail]
+        return " ".join([*(t for t, _ in parts[:-1] if t), match["label"]]), [(run, True) for run in runs]
     if tail:
-        return " ".join(parts), [(t, False) for t in tail]
+        # values told apart only by the no-break spaces of blank cells: no separators either
+        joined = len({group for _, group in tail} | {parts[-1][1]}) == 1
+        return label, [(t, joined) for t, _ in tail]
     return stripped, []
 
 

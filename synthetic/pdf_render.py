@@ -16,13 +16,10 @@ from pathlib import Path
 
 from synthetic.report_text import (CLOSING_TEXT, PrintedRow, format_number, narrative, printed_tables,
                                    title_lines)
+from synthetic.table_grids import (APPEAL_HEADERS, APPLY_NOTE, SECTION_HEADINGS, active_grids, apply_grid,
+                                   appeal_grid)
 from synthetic.values import Truth
 
-APPLY_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-APPEAL_HEADERS = ("行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", "结果维持", "结果纠正", "其他结果",
-                  "尚未审结", "总计")
-SECTION_HEADINGS = ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-                    "四、政府信息公开行政复议、行政诉讼情况")
 PRINTED_TEXT = (APPLY_NOTE, "申请人情况", "法人或其他组织", "信息内容", "年政府信息公开工作年度报告", *APPEAL_HEADERS,
                 *SECTION_HEADINGS)
 
@@ -49,22 +46,6 @@ PDF_STYLES: dict[str, PdfStyle] = {s.name: s for s in (
     PdfStyle("break_header", break_apply_at=10, repeat_header=True, empty=""),
     PdfStyle("unruled", ruled=False),
 )}
-
-
-def _spans(rows: tuple[PrintedRow, ...], level: int) -> list[int]:
-    """For each row, how many rows its group cell at `level` spans (0 where covered from above)."""
-    spans = [0] * len(rows)
-    i = 0
-    while i < len(rows):
-        if len(rows[i].groups) <= level:
-            i += 1
-            continue
-        j = i
-        while j < len(rows) and len(rows[j].groups) > level and rows[j].groups[level] == rows[i].groups[level]:
-            j += 1
-        spans[i] = j - i
-        i = j
-    return spans
 
 
 class _Typesetter:
@@ -105,52 +86,19 @@ class _Typesetter:
 
 
 def _active_tables(ts: _Typesetter, truth: Truth) -> None:
-    fmt = truth.format
-    active = printed_tables(truth)[0]
-    blocks: dict[str, list[PrintedRow]] = {}
-    for row in active.rows:
-        blocks.setdefault(row.groups[0], []).append(row)
-    for block, rows in blocks.items():
-        columns = next(r.columns for r in fmt.table("active").rows if r.groups[0] == block)
+    for columns, grid in active_grids(truth, ts.value):
         label_width = ts.width * 0.34
-        widths = [label_width] + [(ts.width - label_width) / len(columns)] * len(columns)
-        grid = [[(block, len(columns) + 1, 1)],
-                [("信息内容", 1, 1), *[(fmt.column_label(c), 1, 1) for c in columns]]]
-        grid += [[(row.label, 1, 1), *[(ts.value(v), 1, 1) for v in row.values]] for row in rows]
-        ts.table(widths, grid)
-
-
-def _apply_header() -> list[list[tuple[str, int, int]]]:
-    return [[(APPLY_NOTE, 3, 3), ("申请人情况", 7, 1)],
-            [("自然人", 1, 2), ("法人或其他组织", 5, 1), ("总计", 1, 2)],
-            [("商业企业", 1, 1), ("科研机构", 1, 1), ("社会公益组织", 1, 1), ("法律服务机构", 1, 1), ("其他", 1, 1)]]
+        ts.table([label_width] + [(ts.width - label_width) / columns] * columns, grid)
 
 
 def _apply_part(ts: _Typesetter, rows: tuple[PrintedRow, ...], header: bool) -> None:
     labels = ts.width * ts.style.label_share
     widths = [labels * 0.16, labels * 0.24, labels * 0.60] + [(ts.width - labels) / 7] * 7
-    grid = _apply_header() if header else []
-    outer, inner = _spans(rows, 0), _spans(rows, 1)
-    for i, row in enumerate(rows):
-        cells = []
-        if row.groups and outer[i]:
-            cells.append((row.groups[0], 1, outer[i]))
-        if len(row.groups) > 1 and inner[i]:
-            cells.append((row.groups[1], 1, inner[i]))
-        cells.append((row.label, 3 - len(row.groups), 1))
-        cells += [(ts.value(v), 1, 1) for v in row.values]
-        grid.append(cells)
-    ts.table(widths, grid)
+    ts.table(widths, apply_grid(rows, header, ts.value))
 
 
 def _appeal_table(ts: _Typesetter, truth: Truth) -> None:
-    appeal = printed_tables(truth)[2]
-    grid = [[("行政复议", 5, 1), ("行政诉讼", 10, 1)],
-            [*[(h, 1, 2) for h in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")],
-             ("未经复议直接起诉", 5, 1), ("复议后起诉", 5, 1)],
-            [(h, 1, 1) for h in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计") * 2],
-            [(ts.value(v), 1, 1) for v in appeal.rows[0].values]]
-    ts.table([ts.width / 15] * 15, grid)
+    ts.table([ts.width / 15] * 15, appeal_grid(truth, ts.value))
 
 
 def render_pdf(truth: Truth, style: PdfStyle, path: Path, seed: int = 0, font: Path | None = None) -> Path:

@@ -10,13 +10,14 @@ with its candidates, never silently picked.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from layout.cell_text import CellKind, joined_digits, may_be_joined_cells, parse_cell
 from layout.rows import Cell
 from ocr.origin import Origin
+from table_recon.rule_support import supported_readings
 from table_recon.rules import Number, Rule
 
 MAX_CANDIDATES = 5000
@@ -45,6 +46,10 @@ class Unit:
     keys: tuple[str, ...]
     candidates: tuple[tuple[Piece, ...], ...]
     truncated: bool = False  # more candidates existed than were generated: no key may be taken as sure
+
+
+class _TooMany(Exception):
+    """More completions than are worth holding, found part of the way through a row."""
 
 
 class TooManyCandidates(Exception):
@@ -126,34 +131,142 @@ def _prefix_checker(keys: tuple[str, ...], rules: Sequence[Rule]) -> Callable[[t
     return ok
 
 
-def _joined_row(cell: Cell, keys: tuple[str, ...], rules: Sequence[Rule]) -> tuple[tuple[Piece, ...], ...]:
-    """A whole row copied as one digit run: cut it with the row's own rules checked on each prefix."""
-    checker = _prefix_checker(keys, rules)
+def _heads(text: str) -> Iterator[str]:
+    """Each number a digit run can start with, as a report prints one."""
+    for cut in range(1, len(text) + 1):
+        head = text[:cut]
+        if cut < len(text) and (text[cut] == "." or text[cut - 1] in "+-"):
+            continue
+        if _valid_part(head):
+            yield head
 
-    def prefix_ok(prefix: tuple[str, ...]) -> bool:
-        return checker(tuple(_number(p) for p in prefix))
 
-    out = []
-    for parts in split_digit_run(joined_digits(cell.text), len(keys), prefix_ok):
-        out.append(tuple(Piece(_number(p), cell.origin, "split") for p in parts))
+def _leading_zero(text: str) -> bool:
+    digits = joined_digits(text).lstrip("+-")
+    return len(digits) > 1 and digits[0] == "0" and digits[1].isdigit()
+
+
+def _single_piece(cell: Cell) -> Piece:
+    parsed = parse_cell(cell.text)
+    if parsed.kind is CellKind.EMPTY:
+        return Piece(None, cell.origin, "empty")
+    if parsed.kind is CellKind.NUMBER:
+        return Piece(parsed.number, cell.origin, "read")
+    return Piece(None, cell.origin, "unreadable")
+
+
+def _joined_cells(cells: tuple[Cell, ...], keys: tuple[str, ...], rules: Sequence[Rule], runs: Sequence[bool],
+                  blanks: bool) -> tuple[tuple[Piece, ...], ...]:
+    """Cells in printed order, of which those marked in `runs` are digit runs copied without
+    separators: each run is cut into one or more numbers, every other cell fills one column (with
+    `blanks`, blank cells the copy dropped may stand in any column), and each of the row's own
+    rules holds once its columns are filled.
+
+    The completions of a row from a given point depend only on where the cutting stands and on how
+    far each unfinished rule is from balancing, so they are worked out once per such state: a run
+    of fifteen digits cut into table 四's three groups costs the three groups, not their product."""
+    if not cells:
+        return ()
+    within = [rule for rule in rules if all(k in keys for k in rule.keys)]
+    signs = [tuple(1 if key in rule.lhs else -1 if key in rule.rhs else 0 for rule in within) for key in keys]
+    closes = [tuple(r for r, rule in enumerate(within) if max(keys.index(k) for k in rule.keys) == c)
+              for c in range(len(keys))]
+    texts = [joined_digits(cell.text) if run else "" for cell, run in zip(cells, runs)]
+    widest = [0] * (len(cells) + 1)  # the most columns the cells from i on can fill
+    for i in range(len(cells) - 1, -1, -1):
+        widest[i] = widest[i + 1] + (len(texts[i]) if runs[i] else 1)
+    memo: dict[tuple, list[tuple[Piece, ...]]] = {}
+
+    def following(i: int, tail: str) -> tuple[int, str]:
+        return (i, tail) if tail else (i + 1, texts[i + 1] if i + 1 < len(cells) else "")
+
+    def options(i: int, rest: str, column: int) -> Iterator[tuple[Piece, int, str]]:
+        """Each piece the next column can take, with where the cutting then stands."""
+        if i < len(cells) and runs[i]:
+            signed = keys[column].endswith(".delta")
+            if rest[:1] == "-" and not signed:  # a count is never negative: "-" is a blank cell
+                yield (Piece(None, cells[i].origin, "empty"), *following(i, rest[1:]))
+            for head in _heads(rest) if signed or rest[:1] not in "+-" else ():
+                yield (Piece(_number(head), cells[i].origin, "split"), *following(i, rest[len(head):]))
+        elif i < len(cells):
+            yield (_single_piece(cells[i]), i + 1, texts[i + 1] if i + 1 < len(cells) else "")
+        if blanks:
+            yield _DROPPED, i, rest
+
+    def steps(i: int, rest: str, column: int, gaps: tuple) -> Iterator[tuple[Piece, int, str, tuple]]:
+        """The next column's pieces that keep the row possible, each with the state it leads to."""
+        left = len(keys) - column
+        fewest = len(cells) - i - (1 if i < len(cells) and runs[i] and not rest else 0)
+        most = (len(rest) if i < len(cells) and runs[i] else 1 if i < len(cells) else 0) + widest[min(i + 1, len(cells))]
+        if left < fewest or (not blanks and left > most) or left == 0:
+            return
+        for piece, j, tail in options(i, rest, column):
+            value = piece.rule_value
+            moved = tuple(None if gap is None or value is None and sign else gap + sign * (value or 0)
+                          for gap, sign in zip(gaps, signs[column]))
+            if all(moved[r] in (None, 0) for r in closes[column]):
+                yield piece, j, tail, moved
+
+    def done(i: int, rest: str, column: int) -> bool:
+        return column == len(keys) and i >= len(cells) and not rest
+
+    def completions(i: int, rest: str, column: int, gaps: tuple) -> list[tuple[Piece, ...]]:
+        if done(i, rest, column):
+            return [()]
+        state = (i, len(rest), column, gaps)
+        if state not in memo:
+            found: list[tuple[Piece, ...]] = []
+            for piece, j, tail, moved in steps(i, rest, column, gaps):
+                found += [(piece, *suffix) for suffix in completions(j, tail, column + 1, moved)]
+                if len(found) > MAX_CANDIDATES:
+                    raise _TooMany
+            memo[state] = found
+        return memo[state]
+
+    def first(i: int, rest: str, column: int, gaps: tuple) -> Iterator[tuple[Piece, ...]]:
+        """Completions one at a time, for a row with too many to hold."""
+        if done(i, rest, column):
+            yield ()
+        for piece, j, tail, moved in steps(i, rest, column, gaps):
+            yield from ((piece, *suffix) for suffix in first(j, tail, column + 1, moved))
+
+    start = (0, texts[0], 0, (0,) * len(within))
+    out: dict[tuple, tuple[Piece, ...]] = {}
+    try:
+        found: Iterable[tuple[Piece, ...]] = completions(*start)
+    except _TooMany:
+        found = first(*start)
+    for candidate in found:
+        out.setdefault(tuple((p.rule_value, p.how == "dropped") for p in candidate), candidate)
         if len(out) >= MAX_CANDIDATES:
-            raise TooManyCandidates(tuple(out))
-    return tuple(out)
+            raise TooManyCandidates(tuple(out.values()))
+    return tuple(out.values())
 
 
 def row_candidates(cells: tuple[Cell, ...], keys: tuple[str, ...], rules: Sequence[Rule] = (), *,
-                   joined: bool = False, liberal: bool = False) -> tuple[tuple[Piece, ...], ...]:
+                   joined: bool = False, liberal: bool = False,
+                   every_split: bool = False) -> tuple[tuple[Piece, ...], ...]:
     """Candidate readings of a row's cells as exactly `len(keys)` pieces.
 
     Cells missing from flattened text are blanks that were dropped: they may have stood in any
-    column. Surplus empty cells are spacing. A single cell glued to its label (or any single digit
-    run, with `joined`) is first read as the whole row copied without separators. `liberal` also
+    column. Surplus empty cells are spacing. Digit runs glued to their label (or any, with
+    `joined`) are read as cells copied without separators, each cut into one or more numbers. `liberal` also
     tries dropping up to two stray numbers where a row has more numbers than columns (a bare page
     number between cells). Candidates breaking `rules` are pruned as their columns fill.
+    `every_split` keeps the readings with blanks dropped beside those that fill every column.
     """
     columns = len(keys)
-    if len(cells) == 1 and columns > 1 and may_be_joined_cells(cells[0].text) and (cells[0].glued or joined):
-        candidates = _joined_row(cells[0], keys, rules)
+    # a run with a leading zero ("006") is no number a report prints: cells joined
+    runs = [columns > 1 and may_be_joined_cells(cell.text) and (cell.glued or joined or _leading_zero(cell.text))
+            for cell in cells]
+    if any(runs):
+        # every column printed first; only runs too short for that lost blank cells (with
+        # `every_split`, both)
+        candidates = _joined_cells(cells, keys, rules, runs, blanks=False)
+        if every_split or not candidates or True:
+            exact = {tuple((p.rule_value, p.how == "dropped") for p in c) for c in candidates}
+            candidates += tuple(c for c in _joined_cells(cells, keys, rules, runs, blanks=True)
+                                if tuple((p.rule_value, p.how == "dropped") for p in c) not in exact)
         if candidates:
             return candidates
     out: dict[tuple, tuple[Piece, ...]] = {}
@@ -255,6 +368,39 @@ def solve(units: list[Unit], rules: tuple[Rule, ...]) -> Placement:
             open_units.append(unit)
     if not open_units:
         return Placement(placed, {}, 1, 0, False)
+    # Rows that share no rule are placed independently: a search over their product would only
+    # multiply solutions (table 二's rows, which no rule ties, against table 三's).
+    parts = [_solve_linked(linked, fixed, rules) for linked in _linked_units(open_units, rules)]
+    for part in parts:
+        placed.update(part.placed)
+    return Placement(placed, {k: v for part in parts for k, v in part.ambiguous.items()},
+                     min(part.solutions for part in parts), sum(max(part.failures, 0) for part in parts)
+                     if all(part.failures >= 0 for part in parts) else -1, any(part.exhausted for part in parts))
+
+
+def _linked_units(units: list[Unit], rules: tuple[Rule, ...]) -> list[list[Unit]]:
+    """The units in groups that rules tie together, each group in the units' order."""
+    group = list(range(len(units)))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    owner = {key: index for index, unit in enumerate(units) for key in unit.keys}
+    for rule in rules:
+        touched = sorted({owner[key] for key in rule.keys if key in owner})
+        for other in touched[1:]:
+            group[root(other)] = root(touched[0])
+    linked: dict[int, list[Unit]] = {}
+    for index, unit in enumerate(units):
+        linked.setdefault(root(index), []).append(unit)
+    return list(linked.values())
+
+
+def _solve_linked(open_units: list[Unit], fixed: dict[str, Number | None], rules: tuple[Rule, ...]) -> Placement:
+    placed: dict[str, Piece] = {}
     open_keys = {key for unit in open_units for key in unit.keys}
     relevant = [rule for rule in rules if open_keys.intersection(rule.keys)]
     fixed = {k: v for k, v in fixed.items() if any(k in rule.keys for rule in relevant)}
@@ -265,6 +411,13 @@ def solve(units: list[Unit], rules: tuple[Rule, ...]) -> Placement:
     sides = [set(side) for rule in relevant for side in (rule.lhs, rule.rhs)]
     open_units.sort(key=lambda u: (-sum(side <= set(u.keys) for side in sides), len(u.candidates)))
 
+    if narrowed is not None:
+        support = supported_readings([(u.keys, [[p.rule_value for p in c] for c in u.candidates]) for u in open_units],
+                                     fixed, relevant)
+        if support is not None and all(support):
+            return _summarise(open_units, [], placed, 0, False, support)
+        if support is not None:
+            narrowed = None  # no assignment holds every rule: look for those with the fewest failing
     for bound in range(0 if narrowed is not None else 1, MAX_FAILURES_TRIED + 1):
         solutions, capped = _search(open_units, fixed, relevant, bound)
         if solutions:
@@ -355,14 +508,18 @@ def _search(units: list[Unit], fixed: dict, relevant: list[Rule], bound: int) ->
     return solutions, capped
 
 
-def _summarise(units, solutions, placed, bound, capped) -> Placement:
+def _summarise(units, solutions, placed, bound, capped, support: list[set[int]] | None = None) -> Placement:
     """Keys on which every assignment agrees are placed; where the search was cut short, a key is
-    placed only if every candidate of its row agrees on it."""
+    placed only if every candidate of its row agrees on it. `support`, where given, holds each
+    unit's readings that occur in some assignment, in place of listed `solutions`."""
     placed = dict(placed)
     ambiguous: dict[str, tuple[Piece, ...]] = {}
     for depth, unit in enumerate(units):
-        readings = sorted({solution[depth] for solution in solutions}) if solutions and not capped \
-            else range(len(unit.candidates))
+        if support is not None:
+            readings = sorted(support[depth])
+        else:
+            readings = sorted({solution[depth] for solution in solutions}) if solutions and not capped \
+                else range(len(unit.candidates))
         for column, key in enumerate(unit.keys):
             if unit.truncated:
                 ambiguous[key] = tuple({p.value: p for p in (c[column] for c in unit.candidates)}.values())
@@ -375,4 +532,5 @@ def _summarise(units, solutions, placed, bound, capped) -> Placement:
                 placed[key] = next(iter(pieces.values()))
             else:
                 ambiguous[key] = tuple(pieces.values())
-    return Placement(placed, ambiguous, len(solutions), bound, capped)
+    count = len(solutions) if support is None else max(1, min(len(found) for found in support))
+    return Placement(placed, ambiguous, count, bound, capped)

@@ -21,13 +21,15 @@ _TABLE_NAMES = {"active": "二 (主动公开)", "apply": "三 (依申请公开)"
 def _unit_for(match: MatchedRow, fmt: FormatSpec, warnings: list[str]) -> Unit:
     """The candidate readings of a matched row, narrowed by the rules within the row.
 
-    Tried in turn: the cells as printed, a single run as joined cells, stray numbers dropped; and
+    Tried in turn: the cells as printed, digit runs as joined cells, stray numbers dropped; and
     last, with the row's rules ignored, so that a row whose own total is off stays a finding (one
-    reading) or an ambiguity (several), never a mended row."""
+    reading) or an ambiguity (several), never a mended row: then every way the runs may have been
+    joined, with or without blanks dropped, since no rule tells them apart."""
     keys = match.table.field_keys(match.spec)
     cells = match.row.cells
     local = list(rules_within(fmt, keys))
-    attempts = [(local, {}), (local, {"joined": True}), (local, {"liberal": True}), ((), {})]
+    attempts = [(local, {}), (local, {"joined": True}), (local, {"liberal": True}),
+                ((), {"joined": True, "every_split": True} if local else {})]
     candidates: tuple = ()
     for used, options in attempts if local else attempts[-1:]:
         try:

@@ -138,7 +138,8 @@ def _read_markup(document: PageDocument, options: InspectOptions) -> Report:
     report = read_report(rows_from_pages(document))
     page = document.pages[0]
     pictures = [piece for piece in page.flow if isinstance(piece, Picture)]
-    if not pictures or not any(r.state.value == "missing" for r in report.readings.values()):
+    unread = report.status is Status.ERROR or any(r.state.value == "missing" for r in report.readings.values())
+    if not pictures or not unread:
         return report
     flow = []
     with tempfile.TemporaryDirectory(prefix="disclosure-picture-") as folder:

@@ -27,7 +27,7 @@ def render(report: Report, console: Console) -> None:
     console.print(f"[bold]{report.source}[/bold]  agency: {report.agency or '?'}  year: {report.year or '?'}  "
                   f"format: {report.format or '—'}  status: [{_STATUS_STYLE[report.status.value]}]"
                   f"{report.status.value}[/]")
-    if report.format:
+    if report.format and report.readings:  # an error report has a format but no fields
         fmt = FORMATS[report.format]
         for table in fmt.tables:
             rows = [row for row in table.rows if not row.collapses]
