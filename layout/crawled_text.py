@@ -26,12 +26,13 @@ _MIN_RUN = 40  # characters: a shorter line is a printed line of its own already
 @dataclass(frozen=True)
 class RunVocabulary:
     """The words a run is cut at: every statutory label, group heading and column header
-    (`labels`), and the table headings (`headings`, which open a table and whose numbering is
-    required) and the heading after the tables (`closing`)."""
+    (`labels`), the table headings (`headings`, which open a table, their numbering required) and
+    the report's other section headings (`sections`: 一、总体情况 before the tables, those after
+    them), each of which becomes a line of its own."""
 
     labels: tuple[str, ...]
     headings: tuple[str, ...]
-    closing: tuple[str, ...]
+    sections: tuple[str, ...]
 
 
 def _tolerant(word: str) -> str:
@@ -57,18 +58,19 @@ def _patterns(vocabulary: RunVocabulary) -> tuple[re.Pattern, re.Pattern, re.Pat
     def alternation(words) -> str:
         return "|".join(_tolerant(w) for w in sorted(set(words), key=len, reverse=True))
 
-    labels = re.compile(_NUMBERING + f"(?:{alternation(vocabulary.labels + vocabulary.headings + vocabulary.closing)})")
+    labels = re.compile(_NUMBERING + f"(?:{alternation(vocabulary.labels + vocabulary.headings + vocabulary.sections)})")
     headings = re.compile(r"[一二三四五六七八九十]\s*[、.．]\s*" + f"(?:{alternation(vocabulary.headings)})")
-    closing = re.compile(r"[一二三四五六七八九十]\s*[、.．]\s*" + f"(?:{alternation(vocabulary.closing)})")
-    return labels, headings, closing
+    sections = re.compile(r"[一二三四五六七八九十]\s*[、.．]\s*" + f"(?:{alternation(vocabulary.sections)})")
+    return labels, headings, sections
 
 
 def _cuts(text: str, vocabulary: RunVocabulary) -> list[int]:
     """Where to break a line: before each label inside the tables, and at the table headings."""
-    labels, headings, closing = _patterns(vocabulary)
+    labels, headings, sections = _patterns(vocabulary)
     opened = [m.start() for m in headings.finditer(text)]
-    # the headings after the tables, each a line of its own: the prose under them is no table
-    closed = [cut for m in closing.finditer(text) for cut in m.span()]
+    # the other section headings, each a line of its own: the title above 一、总体情况 is read as
+    # one, and the prose under the headings after the tables is no table
+    closed = [cut for m in sections.finditer(text) for cut in m.span()]
     start = opened[0] if opened else 0
     end = min([cut for cut in closed if cut > start], default=len(text))
     found = [m.start() + len(m.group()) - len(m.group().lstrip()) for m in labels.finditer(text, start, end)]

@@ -34,7 +34,13 @@ def is_page_furniture(text: str) -> bool:
 def _repeated_headers(lines: tuple[TextLine, ...]) -> frozenset[str]:
     """Lines that look like a running header: repeated, long, and mentioning the report itself."""
     counts = Counter(normalize_text(line.text) for line in lines)
-    return frozenset(t for t, n in counts.items() if n >= 2 and len(t) >= 8 and "年度报告" in t)
+    headers = {t for t, n in counts.items() if n >= 2 and len(t) >= 8 and "年度报告" in t}
+    # a title set on two lines, printed once more on one line as a page's running header
+    first = [normalize_text(line.text) for line in lines[:8] if line.text.strip()][:3]
+    for end in (2, 3):
+        if "年度报告" in "".join(first[:end]) and "年度报告" not in "".join(first[:end - 1]):
+            headers.add("".join(first[:end]))
+    return frozenset(headers)
 
 
 def _split_cells(text: str) -> tuple[str, list[tuple[str, bool]]] | None:

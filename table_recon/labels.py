@@ -78,8 +78,8 @@ def _vocabulary() -> RunVocabulary:
                 labels |= {_unnumbered(group) for group in row.groups}
     return RunVocabulary(labels=tuple(sorted(labels)),
                          headings=(ACTIVE_HEADING, APPLY_HEADING, "政府信息公开行政复议、行政诉讼情况"),
-                         closing=("政府信息公开工作存在的主要问题及改进情况", "存在的主要问题及改进情况",
-                                  "其他需要报告的事项"))
+                         sections=("总体情况", "政府信息公开工作存在的主要问题及改进情况", "存在的主要问题及改进情况",
+                                   "其他需要报告的事项"))
 
 
 TABLE_VOCABULARY = _vocabulary()

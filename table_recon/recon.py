@@ -10,7 +10,8 @@ from table_recon.alternatives import choose_alternatives, doubts
 from table_recon.detect import detect_format
 from table_recon.formats import FormatSpec, field_key
 from table_recon.narrative import find_ties
-from table_recon.placement import Piece, TooManyCandidates, Unit, row_candidates, solve
+from table_recon.placement import solve
+from table_recon.row_readings import Piece, TooManyCandidates, Unit, row_candidates
 from table_recon.report import FieldReading, FieldState, Report, StageError, Status, error_report, status_of
 from table_recon.row_match import MatchedRow, match_rows
 from table_recon.rules import build_rules, evaluate, evaluate_all, json_number, rules_within

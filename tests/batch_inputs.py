@@ -7,7 +7,10 @@ import io
 import zipfile
 from pathlib import Path
 
+from synthetic.crawled_text import crawled_text
+from synthetic.docx_render import render_docx
 from synthetic.flat_text import STYLES, render_text
+from synthetic.html_render import HTML_STYLES, render_html
 from synthetic.values import random_truth
 from table_recon.formats import FORMATS
 
@@ -32,7 +35,19 @@ def bad_files() -> dict[str, bytes]:
         "notice.txt": NOTICE,
         "truncated.pdf": b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog",
         "photo.png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
+        "index.html": "<html><body><ul><li>2023年年度报告</li></ul></body></html>".encode(),
+        "empty.mht": b"MIME-Version: 1.0\nContent-Type: multipart/related; boundary=b\n\n--b--\n",
     }
+
+
+def web_documents(folder: Path, seed: int) -> dict[str, str]:
+    """A report as a web page, as the text a crawler took from it, and as a Word file."""
+    truth = random_truth(FORMATS["2021"], seed, blank_zeros=0.3)
+    page = render_html(truth, HTML_STYLES["word"], seed)
+    (folder / f"page-{seed}.html").write_bytes(page)
+    (folder / f"page-{seed}.txt").write_bytes(crawled_text(page, "utf-8", "html2text"))
+    render_docx(truth, "template", folder / f"report-{seed}.docx", seed)
+    return {f"page-{seed}.html": "done", f"page-{seed}.txt": "done", f"report-{seed}.docx": "done"}
 
 
 def make_batch(folder: Path, reports: int, *, bad: bool = True, start_seed: int = 0) -> dict[str, str]:
@@ -44,6 +59,7 @@ def make_batch(folder: Path, reports: int, *, bad: bool = True, start_seed: int 
         (folder / name).write_bytes(report_bytes(seed, plant_error=seed % 7 == 3))
         expected[name] = "done"
     if bad:
+        expected.update(web_documents(folder, start_seed + reports))
         for name, data in bad_files().items():
             (folder / name).write_bytes(data)
             expected[name] = "failed"

@@ -156,3 +156,33 @@ def test_truncated_and_misencoded_pages_still_read(tmp_path):
     wrong = data.replace(b"charset=gb2312", b"charset=utf-8")
     (tmp_path / "wrong.html").write_bytes(wrong)
     assert score(truth, inspect_file(tmp_path / "wrong.html")).right == len(FORMATS["2021"].keys())
+
+
+def test_what_a_file_is_comes_from_its_bytes(tmp_path):
+    from ocr.input_kind import InputKind, sniff_kind
+
+    cases = {
+        "report.doc": (b"<html><head><meta charset='gbk'></head><body><table></table></body></html>", InputKind.HTML),
+        "page.htm": (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n\r\n", InputKind.MHTML),
+        "page.mht": (b"From: <Saved by Blink>\nSubject: x\nMIME-Version: 1.0\nContent-Type: multipart/related;\n"
+                     b"\tboundary=x\n\n", InputKind.MHTML),
+        "bom.html": ("\ufeff<!DOCTYPE html><html></html>".encode("utf-8"), InputKind.HTML),
+        "crawl.txt": ("当前位置：首页 > 年度报告\n一、总体情况".encode(), InputKind.TEXT),
+        "report.wps": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, InputKind.BINARY_WORD),
+        "report.docx": (b"PK\x03\x04" + b"\0" * 64, InputKind.DOCX),
+    }
+    for name, (data, kind) in cases.items():
+        (tmp_path / name).write_bytes(data)
+        assert sniff_kind(tmp_path / name) is kind, name
+
+
+def test_backfill_skips_the_folder_of_a_saved_page(tmp_path):
+    from workers.backfill import discover
+
+    (tmp_path / "page.html").write_text("<html></html>")
+    (tmp_path / "page_files").mkdir()
+    (tmp_path / "page_files" / "logo.png").write_bytes(b"\x89PNG")
+    (tmp_path / "other_files").mkdir()
+    (tmp_path / "other_files" / "report.txt").write_text("x")
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in discover([tmp_path])) == \
+        ["other_files/report.txt", "page.html"]

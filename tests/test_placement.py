@@ -4,7 +4,8 @@ from hypothesis import strategies as st
 from layout.rows import Cell
 from ocr.origin import Origin
 from table_recon.formats import FORMAT_2021
-from table_recon.placement import Unit, row_candidates, solve, split_digit_run
+from table_recon.placement import solve
+from table_recon.row_readings import Unit, row_candidates, split_digit_run
 from table_recon.rules import build_rules
 
 RULES = build_rules(FORMAT_2021)

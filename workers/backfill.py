@@ -63,16 +63,27 @@ class BackfillSummary:
                 f"{self.seconds:.1f} s ({rate:.1f} documents/s)")
 
 
+def _saved_page_folder(name: str, files: list[str]) -> bool:
+    """A browser's "save page, complete" folder (`page_files/` beside `page.html`): its pictures
+    and scripts belong to the page, and are no documents of their own."""
+    for suffix in ("_files", ".files"):
+        if name.endswith(suffix):
+            stem = name[: -len(suffix)]
+            return any(f in files for f in (f"{stem}.html", f"{stem}.htm", f"{stem}.shtml"))
+    return False
+
+
 def discover(roots: Iterable[Path]) -> list[Path]:
     """Every regular file under the roots (or a root that is a file), skipping hidden, temporary
-    and partial downloads; symlinks are not followed into other trees."""
+    and partial downloads and the folders of saved web pages; symlinks are not followed into other
+    trees."""
     found: list[Path] = []
     for root in roots:
         if root.is_file():
             found.append(root)
             continue
         for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _saved_page_folder(d, files))
             found.extend(Path(folder) / name for name in sorted(files)
                          if not is_temporary(name) and not (Path(folder) / name).is_symlink())
     return found
