@@ -46,14 +46,13 @@ def _repeated_headers(lines: tuple[TextLine, ...]) -> frozenset[str]:
 def _split_cells(text: str) -> tuple[str, list[tuple[str, bool]]] | None:
     """A row written with `|` between cells (a markdown table, a crawler's cell separator): the
     text cells are the label, every cell after them a value, blank ones included. With outer pipes
-    (`| a | b |`) the first and last are frames; without (html2text's `a| b|   `), a blank after
-    the last pipe is the last cell."""
+    (`| a | b |`) the first and last are frames; without (html2text's ` | b|   `), a blank before
+    the first pipe or after the last is a cell."""
     if "|" not in text:
         return None
     framed = text.strip()
-    if framed.startswith("|"):
-        framed = framed[1:-1] if framed.endswith("|") and len(framed) > 1 else framed[1:]
-        text = framed
+    if len(framed) > 1 and framed.startswith("|") and framed.endswith("|"):
+        text = framed[1:-1]
     cells = [cell.strip() for cell in text.split("|")]
     if not cells or all(set(cell) <= set("-: ") for cell in cells):
         return None if not cells else ("", [])  # no cells, or a markdown rule under the header
@@ -146,15 +145,28 @@ def rows_from_text(doc: TextDocument) -> RowSequence:
         for token, glued in tokens:
             cells.append(Cell(token, Origin(source=doc.source, raw=line.text, line=line.number), glued))
     close_row()
-    return RowSequence(source=doc.source, rows=tuple(_trim_blank_tails(r) for r in rows),
-                       text_lines=tuple(text_lines))
+    if not any(_blank_line_inside(row) for row in rows):
+        rows = [_trim_blank_tails(row) for row in rows]
+    return RowSequence(source=doc.source, rows=tuple(rows), text_lines=tuple(text_lines))
+
+
+def is_blank_line(cell: Cell) -> bool:
+    """A cell that is an empty line of the text (not a blank written between `|`s)."""
+    return not cell.text and not cell.origin.raw.strip()
+
+
+def _blank_line_inside(row: LabeledRow) -> bool:
+    """An empty line between a row's numbers: this text keeps each blank cell as an empty line."""
+    seen = [is_blank_line(cell) for cell in row.cells]
+    return any(blank and not all(seen[i:]) for i, blank in enumerate(seen))
 
 
 def _trim_blank_tails(row: LabeledRow) -> LabeledRow:
-    """Blank lines after a row's last number are paragraph spacing, not cells (a blank cell written
-    between `|`s is a cell)."""
+    """Where the text writes no blank cell as an empty line, blank lines after a row's last number
+    are paragraph spacing, not cells. (Where it does, they may be the row's last cells: the row's
+    width, known to `table_recon`, says how many.)"""
     cells = list(row.cells)
-    while cells and not cells[-1].text and not cells[-1].origin.raw.strip():
+    while cells and is_blank_line(cells[-1]):
         cells.pop()
     if len(cells) == len(row.cells):
         return row

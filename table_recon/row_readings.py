@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from layout.cell_text import CellKind, joined_digits, may_be_joined_cells, parse_cell
+from layout.flat_rows import is_blank_line
 from layout.rows import Cell
 from ocr.origin import Origin
 from table_recon.rules import Number, Rule
@@ -240,6 +241,8 @@ def row_candidates(cells: tuple[Cell, ...], keys: tuple[str, ...], rules: Sequen
     `every_split` keeps the readings with blanks dropped beside those that fill every column.
     """
     columns = len(keys)
+    while len(cells) > columns and is_blank_line(cells[-1]):  # empty lines past the row's width: spacing
+        cells = cells[:-1]
     # a run with a leading zero ("006") is no number a report prints: cells joined
     runs = [columns > 1 and may_be_joined_cells(cell.text) and (cell.glued or joined or _leading_zero(cell.text))
             for cell in cells]

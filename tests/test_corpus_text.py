@@ -11,7 +11,7 @@ from table_recon.formats import FORMATS
 from tests.conftest import read_bytes
 
 # Styles whose cells survive one per column: every field is placed, none ambiguous.
-EXACT_STYLES = ("markers", "rows", "noisy")
+EXACT_STYLES = ("cells", "markers", "rows", "noisy")
 # Blank share per style: a style that drops blank cells is realistic only where zeros print blank.
 BLANKS = {"cells": 0.3, "markers": 0.5, "rows": 0.5, "noisy": 0.5, "dropped": 1.0, "bom": 1.0, "joined": 0.0}
 
@@ -45,13 +45,26 @@ def test_planted_errors_are_found(fmt, style):
             assert not failing or failing <= truth.failing_rules | {c.rule for c in report.checks}
 
 
-def test_exact_styles_find_exactly_the_planted_rules():
+@pytest.mark.parametrize("style", ["markers", "cells"])
+def test_exact_styles_find_exactly_the_planted_rules(style):
     for fmt in FORMATS.values():
         for seed in range(10):
             truth = random_truth(fmt, 500 + seed, plant_error=True, blank_zeros=0.3)
-            report = read_bytes(render_text(truth, STYLES["markers"], seed))
+            report = read_bytes(render_text(truth, STYLES[style], seed))
             assert {c.rule for c in report.checks if c.ok is False} == truth.failing_rules
             assert report.status.value == "failed_checks"
+
+
+def test_a_row_whose_last_cell_is_an_empty_line_is_read_in_order():
+    # every cell on its own line, a blank cell an empty line: 其他对外管理服务事项 15, 2 and a blank
+    truth = random_truth(FORMATS["2019"], 11, blank_zeros=0.5)
+    truth.values["active.service.prev"], truth.values["active.service.delta"] = 15, 2
+    truth.values["active.service.decisions"] = None
+    text = render_text(truth, STYLES["cells"], 11).decode()
+    assert "其他对外管理服务事项\n15\n2\n\n" in text
+    report = read_bytes(text.encode())
+    assert report.status.value == "verified" and not report.ambiguities
+    assert [report.fields[f"active.service.{c}"] for c in ("prev", "delta", "decisions")] == [15, 2, None]
 
 
 def test_provincial_extra_row_is_kept_aside_without_shifting_keys():
