@@ -30,7 +30,7 @@ def _unit_for(match: MatchedRow, fmt: FormatSpec, warnings: list[str]) -> Unit:
     cells = match.row.cells
     local = list(rules_within(fmt, keys))
     attempts = [(local, {}), (local, {"joined": True}), (local, {"liberal": True}),
-                ((), {"joined": True, "every_split": True} if local else {})]
+                ((), {"joined": True} if local else {})]
     candidates: tuple = ()
     for used, options in attempts if local else attempts[-1:]:
         try:

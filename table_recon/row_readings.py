@@ -229,16 +229,15 @@ def _joined_cells(cells: tuple[Cell, ...], keys: tuple[str, ...], rules: Sequenc
 
 
 def row_candidates(cells: tuple[Cell, ...], keys: tuple[str, ...], rules: Sequence[Rule] = (), *,
-                   joined: bool = False, liberal: bool = False,
-                   every_split: bool = False) -> tuple[tuple[Piece, ...], ...]:
+                   joined: bool = False, liberal: bool = False) -> tuple[tuple[Piece, ...], ...]:
     """Candidate readings of a row's cells as exactly `len(keys)` pieces.
 
     Cells missing from flattened text are blanks that were dropped: they may have stood in any
     column. Surplus empty cells are spacing. Digit runs glued to their label (or any, with
-    `joined`) are read as cells copied without separators, each cut into one or more numbers. `liberal` also
-    tries dropping up to two stray numbers where a row has more numbers than columns (a bare page
-    number between cells). Candidates breaking `rules` are pruned as their columns fill.
-    `every_split` keeps the readings with blanks dropped beside those that fill every column.
+    `joined`) are read as cells copied without separators, each cut into one or more numbers, with
+    or without blank cells the copy dropped: the digits alone cannot tell. `liberal` also tries
+    dropping up to two stray numbers where a row has more numbers than columns (a bare page number
+    between cells). Candidates breaking `rules` are pruned as their columns fill.
     """
     columns = len(keys)
     while len(cells) > columns and is_blank_line(cells[-1]):  # empty lines past the row's width: spacing
@@ -247,13 +246,7 @@ def row_candidates(cells: tuple[Cell, ...], keys: tuple[str, ...], rules: Sequen
     runs = [columns > 1 and may_be_joined_cells(cell.text) and (cell.glued or joined or _leading_zero(cell.text))
             for cell in cells]
     if any(runs):
-        # every column printed first; only runs too short for that lost blank cells (with
-        # `every_split`, both)
-        candidates = _joined_cells(cells, keys, rules, runs, blanks=False)
-        if every_split or not candidates or True:
-            exact = {tuple((p.rule_value, p.how == "dropped") for p in c) for c in candidates}
-            candidates += tuple(c for c in _joined_cells(cells, keys, rules, runs, blanks=True)
-                                if tuple((p.rule_value, p.how == "dropped") for p in c) not in exact)
+        candidates = _joined_cells(cells, keys, rules, runs, blanks=True)
         if candidates:
             return candidates
     out: dict[tuple, tuple[Piece, ...]] = {}

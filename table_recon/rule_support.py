@@ -45,11 +45,56 @@ def _settled(rule: Rule, keys: Sequence[str], values: Sequence[Number | None],
     return residual is None or residual == 0
 
 
+def _prune_rule_by_rule(units, fixed: Mapping[str, Number | None], rules: Sequence[Rule],
+                        allowed: list[set[int]]) -> bool:
+    """Narrow `allowed` (in place) to the readings each rule alone can complete: for one rule the
+    rows matter only through the sum they add to it, so the sums every prefix and suffix of the
+    rows can reach are small sets. Repeated until no rule narrows any row further; False where a
+    row is left with no reading."""
+    changed = True
+    while changed:
+        changed = False
+        for rule in rules:
+            adds = [{index: _contribution(rule, keys, candidates[index]) for index in allowed[u]}
+                    for u, (keys, candidates) in enumerate(units)]
+            start = _contribution(rule, list(fixed), list(fixed.values()))
+            if start is None or any(value is None for add in adds for value in add.values()):
+                continue  # the rule may go unevaluated: it rules nothing out
+            ahead: list[set] = [{start}]
+            for add in adds:
+                ahead.append({sum_ + value for sum_ in ahead[-1] for value in set(add.values())})
+            behind: list[set] = [{0}]
+            for add in reversed(adds):
+                behind.insert(0, {sum_ + value for sum_ in behind[0] for value in set(add.values())})
+            for u, add in enumerate(adds):
+                keep = {index for index, value in add.items()
+                        if any(-(value + rest) in ahead[u] for rest in behind[u + 1])}
+                if not keep:
+                    return False
+                if keep != allowed[u]:
+                    allowed[u] = keep
+                    changed = True
+    return True
+
+
 def supported_readings(units: Sequence[tuple[tuple[str, ...], Sequence[Sequence[Number | None]]]],
                        fixed: Mapping[str, Number | None], rules: Sequence[Rule]) -> list[set[int]] | None:
     """For each unit (its keys and its candidate readings' values), the indices of the readings
     that occur in some assignment where every rule holds or cannot be evaluated; every set empty
-    where no such assignment exists; None where that takes more than MAX_STEPS steps."""
+    where no such assignment exists; None where that takes more than MAX_STEPS steps.
+
+    Readings of a row with the same values (a blank dropped here or a 0 printed there) are one to
+    the rules: each distinct set of values is tried once."""
+    distinct = [list(dict.fromkeys(tuple(values) for values in candidates)) for _, candidates in units]
+    found = _supported_values([(keys, values) for (keys, _), values in zip(units, distinct)], fixed, rules)
+    if found is None:
+        return None
+    return [{index for index, values in enumerate(candidates) if distinct[u].index(tuple(values)) in found[u]}
+            for u, (_, candidates) in enumerate(units)]
+
+
+def _supported_values(units: Sequence[tuple[tuple[str, ...], Sequence[Sequence[Number | None]]]],
+                      fixed: Mapping[str, Number | None], rules: Sequence[Rule]) -> list[set[int]] | None:
     touching = [[rule for rule in rules if any(k in rule.keys for k in keys)] for keys, _ in units]
     shared = [rule for rule in rules if sum(rule in touched for touched in touching) > 1]
     # a rule within one row (and fixed cells) is settled by each reading alone
@@ -61,6 +106,8 @@ def supported_readings(units: Sequence[tuple[tuple[str, ...], Sequence[Sequence[
     if not all(allowed):
         return [set() for _ in units]
     rules = shared
+    if not _prune_rule_by_rule(units, fixed, rules, allowed):
+        return [set() for _ in units]
     start = tuple(_contribution(rule, list(fixed), list(fixed.values())) for rule in rules)
     # how each reading moves each rule's residual, and the range the rows after it can still move it
     moves = [[tuple(_contribution(rule, keys, values) for rule in rules) for values in candidates]
