@@ -22,6 +22,7 @@ from ocr.paddle_engine import threads_per_worker, usable_cpus
 from workers.document_job import process_document
 from workers.pipeline import InspectOptions
 from workers.watch import JOURNAL, WatchOptions, Watcher, check_folders, free_name
+from workers.watch_state import Journal
 
 CLI = [sys.executable, "-c", "from workers.cli import entry_point; entry_point()"]
 
@@ -167,8 +168,28 @@ def test_a_reader_that_crashes_or_hangs_costs_one_file_not_the_service(tmp_path)
         (options.inbox / "c.txt").write_bytes(report_bytes(9))
         running.wait_for(lambda: (options.done / "c.txt").exists(), 60, "a file after the crash")
     _assert_each_once(options, {**expected, "c.txt": "done"})
-    assert "died" in (options.failed / "poison.txt.reason.txt").read_text()
+    assert "died 3 time(s)" in (options.failed / "poison.txt.reason.txt").read_text()
     assert "timeout" in (options.failed / "hang.txt.reason.txt").read_text()
+    assert dict((name, attempts) for name, _, attempts in _journal(options))["poison.txt"] == 3
+
+
+def test_restarts_of_the_service_do_not_count_against_a_file(tmp_path):
+    options = _options(tmp_path)
+    (options.inbox / "a.txt").write_bytes(report_bytes(1))
+    stat = (options.inbox / "a.txt").stat()
+    journal = Journal(options.out / JOURNAL)
+    journal.claim("a.txt", stat.st_size, stat.st_mtime_ns, "a.txt.json")  # the service died reading it
+    journal.close()
+    for _ in range(4):  # and died again while reading it after each of four restarts
+        watcher = Watcher(options)
+        watcher.recover()
+        watcher.pool.stop()
+        watcher.pool.join()
+        watcher.journal.close()
+    with _Running(options) as running:
+        running.wait_for(lambda: (options.done / "a.txt").exists(), 60, "the file")
+    _assert_each_once(options, {"a.txt": "done"})
+    assert [attempts for _, _, attempts in _journal(options)] == [1]
 
 
 def _read_noting_ocr_threads(path: Path, options):

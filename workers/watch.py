@@ -33,7 +33,7 @@ from workers.watch_state import Job, Journal
 log = logging.getLogger("disclosure.watch")
 
 JOURNAL = ".watch-journal.sqlite3"
-_MAX_ATTEMPTS = 3  # a file whose reading was cut off by a crash this often is given up on
+_MAX_ATTEMPTS = 3  # a file whose reader died this often (while the service lived) is given up on
 _STOP_GRACE_S = 10.0
 
 
@@ -124,13 +124,26 @@ class Watcher:
         except FutureTimeout:
             return failed_outcome(job.name, Failure("timeout", f"not finished after {self.options.timeout_s:g} s"))
         except ProcessExpired as err:
-            return failed_outcome(job.name, Failure("worker", f"the reading process died (exit code {err.exitcode})"))
+            return failed_outcome(job.name, Failure(
+                "worker", f"the reading process died {job.attempts} time(s), last with exit code {err.exitcode}; "
+                          f"given up"))
         except Exception as err:  # the worker could not even start on it
             return failed_outcome(job.name, Failure("internal", f"{type(err).__name__}: {err}"))
+
+    def _reader_died(self, future) -> bool:
+        from pebble import ProcessExpired
+
+        return not future.cancelled() and isinstance(future.exception(), ProcessExpired)
 
     def _collect(self) -> None:
         for future in [f for f in self.running if f.done()]:
             job = self.running.pop(future)
+            if self._reader_died(future) and self.stopping.is_set():
+                continue  # killed with the service (Ctrl-C reaches the readers): read at the next start
+            if self._reader_died(future) and job.attempts < _MAX_ATTEMPTS:
+                # its own reader died while the service lived: that counts against the file
+                self._submit(self.journal.retry(job))
+                continue
             outcome = self._outcome_of(future, job)
             if self._changed_since_claim(job):
                 log.warning("%s changed while it was read; it will be read again", job.name)
@@ -231,11 +244,8 @@ class Watcher:
                 self._move(job)
             elif not os.path.lexists(self.inbox / job.name):
                 self.journal.forget(job)
-            elif job.attempts >= _MAX_ATTEMPTS:
-                self._write(job, failed_outcome(job.name, Failure(
-                    "worker", f"reading it was cut off {job.attempts} times; given up")))
-            else:
-                self._submit(self.journal.retry(job))
+            else:  # the service died, not the file's reader: nothing counts against the file
+                self._submit(job)
 
     def _observe(self):
         if self.options.poll:
