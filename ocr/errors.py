@@ -33,6 +33,11 @@ class UnsupportedInput(DisclosureError):
     """A file type this service does not read."""
 
 
+class TimedOut(DisclosureError):
+    """A document was still being read when its time ran out (a damaged page can make the scan
+    path's work grow far beyond a real report's)."""
+
+
 def first_line(err: BaseException) -> str:
     """The first line of an exception's message (a library's can run over several), or its type's
     name where it has none."""

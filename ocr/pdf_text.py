@@ -18,6 +18,20 @@ from ocr.page_model import Grid, GridCell, Page, PageDocument, PageLine
 GARBAGE_SHARE = 0.05
 
 
+def _damaged_page_errors() -> tuple[type[BaseException], ...]:
+    """What pdfminer and the libraries under it raise on a page whose objects are damaged (a
+    broken stream, a bad font or image): such a page is read by OCR. Anything else is a bug."""
+    import struct
+    import zlib
+
+    from pdfminer.pdfexceptions import PDFException
+    from pdfminer.psexceptions import PSException
+
+    return (PSException, PDFException, ValueError, KeyError, IndexError, struct.error, zlib.error,
+            OverflowError, RecursionError, UnicodeError)
+
+
+
 def garbage_reason(text: str) -> str | None:
     """Why a page's text layer is unusable, or None when it reads as text."""
     if not text.strip():
@@ -145,6 +159,7 @@ def read_pdf(path: Path, max_pages: int = 400,
     """Read pages from the first until `max_pages`, or until `last_page_needed(pages so far)`;
     the ruled grids come from `grid_reader`, a name in GRID_READERS or a page number -> name."""
     reader_of = grid_reader if callable(grid_reader) else (lambda number: grid_reader)
+    damaged_page = _damaged_page_errors()
     with _open(path) as pdf:
         total = len(pdf.pages)
         if total == 0:
@@ -153,7 +168,7 @@ def read_pdf(path: Path, max_pages: int = 400,
         for page in pdf.pages[:max_pages]:
             try:
                 pages.append(_read_page(page, path, reader_of(page.page_number)))
-            except Exception as err:  # one broken page is a finding about that page, not the file
+            except damaged_page as err:  # one broken page is a finding about that page, not the file
                 pages.append(Page(page.page_number, float(page.width), float(page.height), (), (),
                                      f"the page could not be read ({type(err).__name__}: {err})"))
             finally:

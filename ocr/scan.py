@@ -67,14 +67,17 @@ def page_images(path: Path, kind: str, max_pages: int,
     for index in range(min(len(pdf), max_pages)):
         if only is not None and index + 1 not in only:
             continue
-        page = pdf[index]
-        width, height = page.get_size()
-        scale = SCAN_DPI / 72
-        if width * height * scale * scale > MAX_PIXELS:
-            scale = (MAX_PIXELS / (width * height)) ** 0.5
-        # through PIL, which knows pdfium's channel order (BGR, BGRA or BGRX) by the bitmap's mode
-        rgb = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
-        page.close()
+        try:
+            page = pdf[index]
+            width, height = page.get_size()
+            scale = SCAN_DPI / 72
+            if width * height * scale * scale > MAX_PIXELS:
+                scale = (MAX_PIXELS / (width * height)) ** 0.5
+            # through PIL, which knows pdfium's channel order (BGR, BGRA or BGRX) by the bitmap's mode
+            rgb = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
+            page.close()
+        except pypdfium2.PdfiumError as err:  # a page object damaged past what pdfium can load
+            raise InputError(f"{path.name}: page {index + 1} cannot be rendered; the file is damaged ({err})") from None
         yield index + 1, _big_enough(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), path, index + 1)
     pdf.close()
 

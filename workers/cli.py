@@ -7,14 +7,16 @@ processed gives one line and exit code 2, with the traceback only under --verbos
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import signal
 import sys
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ocr.errors import DisclosureError, ExitCode, InputError, first_line
+from ocr.errors import DisclosureError, ExitCode, InputError, TimedOut, first_line
 
 if TYPE_CHECKING:
     from workers.pipeline import InspectOptions
@@ -36,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     inspect.add_argument("file", type=Path)
     inspect.add_argument("--json", action="store_true", help="print the result as one JSON object")
     inspect.add_argument("--max-pages", type=_positive, default=400, metavar="N", help="read at most N pages")
+    inspect.add_argument("--timeout", type=float, default=600.0, metavar="S",
+                         help="give up on the file after S seconds (default 600)")
     inspect.add_argument("--debug-dir", type=Path, metavar="DIR",
                          help="for each page read by OCR, write DIR/NAME-pN.png showing the grid, cells and "
                               "readings found, and DIR/NAME-pN.json with the readings")
@@ -106,9 +110,54 @@ def _inspect_options(args: argparse.Namespace, **more) -> InspectOptions:
     return InspectOptions(max_pages=args.max_pages, ocr_models=models, ocr_threads=args.ocr_threads, **more)
 
 
+@contextlib.contextmanager
+def _deadline(seconds: float, name: str):
+    """Raise `TimedOut` in this thread once `seconds` have passed (between two steps of Python: a
+    native call that never returns is the batch runners' to kill, which read in other processes)."""
+    def expire(signum, frame):
+        raise TimedOut(f"{name}: not finished after {seconds:g} s; the file may be damaged "
+                       f"(--timeout sets how long to wait)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class _LibraryMessagesOnce(logging.Filter):
+    """The libraries' own messages (pdfminer writes hundreds on a damaged PDF, a traceback among
+    them): the first line of each distinct one, once. This service's messages pass as they are."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[tuple[str, str]] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.split(".")[0] in _OWN_PACKAGES:
+            return True
+        key = (record.name, str(record.msg))
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        lines = record.getMessage().strip().splitlines() or [""]
+        record.msg, record.args = f"{record.name}: {lines[0]}", ()
+        record.exc_info = record.exc_text = record.stack_info = None
+        return True
+
+
+_OWN_PACKAGES = frozenset({"ocr", "layout", "table_recon", "workers", "synthetic", "__main__"})
+
+
 def _configure_logging(verbose: bool, quiet: bool) -> None:
     level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
     logging.basicConfig(level=level, stream=sys.stderr, format="disclosure: %(message)s")
+    logging.captureWarnings(True)  # the warnings module's messages, through the same filter
+    if not verbose:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_LibraryMessagesOnce())
 
 
 def _inspect(args: argparse.Namespace) -> int:
@@ -122,7 +171,8 @@ def _inspect(args: argparse.Namespace) -> int:
         from workers.debug_pages import prepare
 
         options = _inspect_options(args, debug_dir=prepare(args.debug_dir) if args.debug_dir else None)
-        report = inspect_file(args.file, options)
+        with _deadline(args.timeout, args.file.name):
+            report = inspect_file(args.file, options)
     except DisclosureError as err:
         print(f"disclosure: error: {err}", file=sys.stderr)
         if args.verbose:
