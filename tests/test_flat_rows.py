@@ -1,5 +1,6 @@
 from layout.flat_rows import is_page_furniture, rows_from_text
 from ocr.text_file import text_document_from_bytes
+from table_recon.row_readings import row_candidates
 
 
 def _rows(text: str):
@@ -29,9 +30,18 @@ def test_value_glued_to_the_label_is_marked_glued():
     assert row.cells[0].glued and row.cells[0].text == "6233440"
 
 
-def test_empty_lines_inside_a_row_are_blank_cells_but_trailing_ones_are_spacing():
+def test_empty_lines_inside_a_row_are_blank_cells_and_trailing_ones_spacing_past_its_width():
+    # this text writes a blank cell as an empty line: those after the 1 may be the row's last cells
     (row, nxt) = _rows("规章\n\n1\n\n\n规范性文件\n1\n")
-    assert [c.text for c in row.cells] == ["", "1"]
+    assert [c.text for c in row.cells] == ["", "1", "", ""]
+    keys = ("active.rules.issued", "active.rules.repealed", "active.rules.in_force")
+    (only,) = row_candidates(row.cells, keys)  # the row's width takes one of them; the other is spacing
+    assert [(p.value, p.how) for p in only] == [(None, "empty"), (1, "read"), (None, "empty")]
+
+
+def test_trailing_empty_lines_are_spacing_where_no_blank_cell_is_an_empty_line():
+    (row, nxt) = _rows("规章\n3\n1\n\n\n规范性文件\n1\n")
+    assert [c.text for c in row.cells] == ["3", "1"]
 
 
 def test_page_numbers_and_running_headers_between_cells_are_dropped():
