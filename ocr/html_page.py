@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 from ocr.errors import InputError
 from ocr.origin import Origin
 from ocr.page_model import Grid, GridCell, Page, PageDocument, PageLine, Picture
+from ocr.text_file import decode_mostly
 
 MAX_HTML_BYTES = 32 * 1024 * 1024
 MAX_SPAN = 64  # a rowspan or colspan beyond any report table's size is a typo or an attack
@@ -55,6 +56,10 @@ def decode_html(data: bytes) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError):
             continue
+    for encoding in dict.fromkeys(candidates):  # a few bytes damaged in transfer
+        text = decode_mostly(data, encoding)
+        if text is not None:
+            return text, encoding
     # a page cut off inside a character, or mixing encodings: keep what decodes
     return data.decode(candidates[0] if candidates[0] != "utf-8" else "gb18030", errors="replace"), "mixed"
 

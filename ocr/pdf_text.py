@@ -26,9 +26,10 @@ def _damaged_page_errors() -> tuple[type[BaseException], ...]:
 
     from pdfminer.pdfexceptions import PDFException
     from pdfminer.psexceptions import PSException
+    from pdfplumber.utils.exceptions import PdfminerException
 
-    return (PSException, PDFException, ValueError, KeyError, IndexError, struct.error, zlib.error,
-            OverflowError, RecursionError, UnicodeError)
+    return (PSException, PDFException, PdfminerException, ValueError, KeyError, IndexError, struct.error,
+            zlib.error, OverflowError, RecursionError, UnicodeError)
 
 
 

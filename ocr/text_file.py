@@ -44,6 +44,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    text = decode_mostly(data, "utf-8")
+    if text is not None:  # a few bytes damaged in transfer: the rest is still the report
+        return text, "utf-8 (damaged bytes replaced)"
     for encoding in _FALLBACK_ENCODINGS:
         try:
             text = data.decode(encoding)
@@ -52,6 +55,16 @@ def decode_text(data: bytes) -> tuple[str, str]:
         if _looks_like_text(text):
             return text, encoding
     raise InputError("the file is neither UTF-8 nor GB18030/GBK text; convert it to UTF-8")
+
+
+def decode_mostly(data: bytes, encoding: str, share: float = 0.005) -> str | None:
+    """The bytes decoded with the few that do not decode replaced, or None where more than `share`
+    of the characters would be replaced (the bytes are in another encoding)."""
+    try:
+        text = data.decode(encoding, errors="replace")
+    except LookupError:
+        return None
+    return text if text.count("\ufffd") <= share * max(len(text), 1) else None
 
 
 def _looks_like_text(text: str) -> bool:
