@@ -14,6 +14,7 @@ exception and has no per-row timeout; here a document's failure is a result like
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -131,6 +132,43 @@ def _check_reachable(address: str) -> None:
                               f"is running there") from None
 
 
+@contextlib.contextmanager
+def _stderr_silenced():
+    """Ray's C++ client writes its own warning to the process's stderr before raising."""
+    saved = os.dup(2)
+    with open(os.devnull, "w") as devnull:
+        os.dup2(devnull.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _check_token(address: str) -> None:
+    """A cluster started with token authentication (the default from Ray 2.59 on, RAY_AUTH_MODE=token)
+    refuses a driver without its token; Ray's own connect would retry for a minute, printing as it
+    goes. Asked once here, the refusal is told at once."""
+    import ray
+
+    try:
+        from ray._raylet import GcsClient
+    except ImportError:  # another Ray: its own connect says what is wrong
+        return
+    try:
+        with _stderr_silenced():
+            GcsClient(address=address.removeprefix("ray://"))
+    except ray.exceptions.AuthenticationError:
+        if os.environ.get("RAY_AUTH_MODE") == "token":
+            hint = "the token this driver has is not the cluster's (RAY_AUTH_TOKEN, RAY_AUTH_TOKEN_PATH or ~/.ray/auth_token)"
+        else:
+            hint = ("set RAY_AUTH_MODE=token and give this driver the cluster's token (RAY_AUTH_TOKEN, "
+                    "RAY_AUTH_TOKEN_PATH or ~/.ray/auth_token), as on every node")
+        raise DisclosureError(f"the Ray cluster at {address} requires token authentication: {hint}") from None
+    except Exception:  # anything else: ray.init reports it
+        return
+
+
 def _start_ray(address: str | None, workers: int | None) -> None:
     import logging
 
@@ -138,6 +176,7 @@ def _start_ray(address: str | None, workers: int | None) -> None:
 
     if address and address != "auto":
         _check_reachable(address)
+        _check_token(address)
     common = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
     try:
         if address:
