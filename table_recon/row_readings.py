@@ -158,9 +158,20 @@ def _joined_cells(cells: tuple[Cell, ...], keys: tuple[str, ...], rules: Sequenc
               for c in range(len(keys))]
     texts = [joined_digits(cell.text) if run else "" for cell, run in zip(cells, runs)]
     widest = [0] * (len(cells) + 1)  # the most columns the cells from i on can fill
+    digits = [0] * (len(cells) + 1)  # the digits the cells from i on print
     for i in range(len(cells) - 1, -1, -1):
         widest[i] = widest[i + 1] + (len(texts[i]) if runs[i] else 1)
+        digits[i] = digits[i + 1] + (len(texts[i]) if runs[i] else sum(ch.isdigit() for ch in cells[i].text))
+    # counts are never negative: the columns left of a rule can close a gap of at most their number
+    # times the largest number the digits left can print
+    unsigned = [not any(k.endswith(".delta") for k in rule.keys) for rule in within]
+    unfilled = [[sum(1 for k in rule.keys if keys.index(k) >= c) for rule in within] for c in range(len(keys) + 1)]
     memo: dict[tuple, list[tuple[Piece, ...]]] = {}
+
+    def _digits_left(j: int, tail: str) -> int:
+        if j >= len(cells):
+            return 0
+        return (len(tail) if runs[j] else digits[j] - digits[j + 1]) + digits[j + 1]
 
     def following(i: int, tail: str) -> tuple[int, str]:
         return (i, tail) if tail else (i + 1, texts[i + 1] if i + 1 < len(cells) else "")
@@ -189,8 +200,13 @@ def _joined_cells(cells: tuple[Cell, ...], keys: tuple[str, ...], rules: Sequenc
             value = piece.rule_value
             moved = tuple(None if gap is None or value is None and sign else gap + sign * (value or 0)
                           for gap, sign in zip(gaps, signs[column]))
-            if all(moved[r] in (None, 0) for r in closes[column]):
-                yield piece, j, tail, moved
+            if not all(moved[r] in (None, 0) for r in closes[column]):
+                continue
+            room = 10 ** _digits_left(j, tail)
+            if any(gap is not None and free and abs(gap) > room * unfilled[column + 1][r]
+                   for r, (gap, free) in enumerate(zip(moved, unsigned))):
+                continue
+            yield piece, j, tail, moved
 
     def done(i: int, rest: str, column: int) -> bool:
         return column == len(keys) and i >= len(cells) and not rest
