@@ -54,8 +54,8 @@ def _split_cells(text: str) -> tuple[str, list[tuple[str, bool]]] | None:
     if len(framed) > 1 and framed.startswith("|") and framed.endswith("|"):
         text = framed[1:-1]
     cells = [cell.strip() for cell in text.split("|")]
-    if not cells or all(set(cell) <= set("-: ") for cell in cells):
-        return None if not cells else ("", [])  # no cells, or a markdown rule under the header
+    if all(set(cell) <= set("-: ") for cell in cells):
+        return "", []  # a row of blank cells under no label (a header's filler), or a markdown rule
     labels = 0
     while labels < len(cells) and not is_value_text(cells[labels]) and not may_be_joined_cells(cells[labels]):
         labels += 1

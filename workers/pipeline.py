@@ -160,7 +160,7 @@ def _read_markup(document: PageDocument, options: InspectOptions) -> Report:
     return report
 
 
-def _read_text(path: Path, options: InspectOptions) -> Report:
+def _read_text(path: Path) -> Report:
     return read_report(rows_from_text(split_runs(read_text_document(path), TABLE_VOCABULARY)))
 
 
@@ -168,7 +168,7 @@ def inspect_file(path: Path, options: InspectOptions = InspectOptions()) -> Repo
     """Read one report; raise `DisclosureError` when the file cannot be processed at all."""
     kind = sniff_kind(path)
     if kind is InputKind.TEXT:
-        return _read_text(path, options)
+        return _read_text(path)
     if kind is InputKind.PDF:
         return _inspect_pdf(path, options)
     if kind is InputKind.IMAGE:
