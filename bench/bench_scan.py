@@ -67,13 +67,14 @@ def _full_page_report(path: Path, paddle, models):
     """The baseline: PaddleOCR's full-page lines placed into the same grids, then the same fields."""
     from layout.image_grid import page_from_scan
     from layout.page_rows import rows_from_pages
+    from ocr.input_kind import InputKind
     from ocr.origin import Box, Origin
     from ocr.page_model import PageDocument, PageLine
     from ocr.scan import ScanPage, clean_page, find_rules, page_images
     from table_recon.recon import read_report
 
     pages = []
-    for number, raw in page_images(path, "pdf", 400):
+    for number, raw in page_images(path, InputKind.PDF, 400):
         image, turn, angle = clean_page(raw, models)
         rules, _, _ = find_rules(image)
         lines = []

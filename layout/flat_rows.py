@@ -25,6 +25,7 @@ _PAGE_NUMBER_RE = re.compile(
 # blank cells written as dashes or slashes between the digit runs, or as nothing
 _VALUE_RUN = r"[+\-]?\d(?:[\d,.+\-]*\d)?(?:万元|元)?|[—–/\-]"
 _GLUED_VALUES_RE = re.compile(rf"^(?P<label>.*[^\d\s.,+\-—–/])(?P<values>(?:{_VALUE_RUN})+)$")
+_VALUE_RUNS_RE = re.compile(f"(?:{_VALUE_RUN})+")
 
 
 def is_page_furniture(text: str) -> bool:
@@ -65,7 +66,7 @@ def _split_cells(text: str) -> tuple[str, list[tuple[str, bool]]] | None:
 
 
 def _is_values(token: str) -> bool:
-    return is_value_text(token) or may_be_joined_cells(token) or bool(re.fullmatch(f"(?:{_VALUE_RUN})+", token))
+    return is_value_text(token) or may_be_joined_cells(token) or bool(_VALUE_RUNS_RE.fullmatch(token))
 
 
 def _tokens(text: str) -> list[tuple[str, int]]:
@@ -83,7 +84,7 @@ def _split_line(text: str) -> tuple[str, list[tuple[str, bool]]]:
     stripped = text.strip()
     if is_value_text(stripped) or may_be_joined_cells(stripped):
         return "", [(stripped, False)]
-    if re.fullmatch(f"(?:{_VALUE_RUN})+", stripped):  # a row's values run together, blanks as dashes
+    if _VALUE_RUNS_RE.fullmatch(stripped):  # a row's values run together, blanks as dashes
         return "", [(run, True) for run in re.findall(_VALUE_RUN, stripped)]
     cells = _split_cells(text)
     if cells is not None:

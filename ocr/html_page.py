@@ -31,6 +31,7 @@ _BLOCKS = frozenset({"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li",
                      "article", "header", "footer", "nav", "tr", "table", "blockquote", "pre", "center",
                      "dd", "dt", "dl", "hr", "form", "main", "aside", "title", "caption"})
 _SKIPPED = frozenset({"script", "style", "noscript", "template", "head", "iframe", "svg", "object"})
+_SPACES_RE = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")  # every space but a line break
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.I)
 
 # A picture's bytes by its reference in the page: `src` as written -> bytes, or None if absent.
@@ -76,7 +77,7 @@ class _Flow:
     paragraphs: int = 0
 
     def flush(self) -> None:
-        text = re.sub(r"[ \t\r\f\v\u00a0\u3000]+", " ", "".join(self.buffer)).strip()
+        text = _SPACES_RE.sub(" ", "".join(self.buffer)).strip()
         self.buffer.clear()
         for line in (part.strip() for part in text.split("\n")):
             if line:
@@ -115,7 +116,7 @@ def cell_text(cell) -> str:
             parts.append("\n")
         elif isinstance(node, str) and node.parent.name not in _SKIPPED and type(node).__name__ == "NavigableString":
             parts.append(node)
-    text = re.sub(r"[ \t\r\f\v\u00a0\u3000]+", " ", "".join(parts))
+    text = _SPACES_RE.sub(" ", "".join(parts))
     return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 
 

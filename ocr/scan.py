@@ -17,6 +17,7 @@ import numpy as np
 from ocr.errors import InputError
 from ocr.origin import Box, Origin
 from ocr.paddle_engine import OcrModels, read_lines
+from ocr.input_kind import InputKind
 from ocr.page_model import PageLine
 
 SCAN_DPI = 200
@@ -41,13 +42,13 @@ class ScanPage:
     image: np.ndarray = field(repr=False, compare=False)  # the cleaned, deskewed page the boxes refer to
 
 
-def page_images(path: Path, kind: str, max_pages: int,
+def page_images(path: Path, kind: InputKind, max_pages: int,
                 only: frozenset[int] | None = None) -> Iterator[tuple[int, np.ndarray]]:
     """(page number, page image) one page at a time, so that a long scan never holds every page in
     memory; with `only`, just the pages of those numbers (of a PDF)."""
     import cv2
 
-    if kind == "image":
+    if kind is InputKind.IMAGE:
         # a TIFF can hold several pages
         try:
             ok, images = cv2.imdecodemulti(np.fromfile(str(path), dtype=np.uint8), cv2.IMREAD_COLOR)

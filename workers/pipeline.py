@@ -56,10 +56,10 @@ def _read_pdf_with(path: Path, options: InspectOptions, grid_reader,
     document = read_pdf(path, max_pages=options.max_pages, last_page_needed=_tables_have_ended,
                         grid_reader=grid_reader)
     if all(page.needs_ocr for page in document.pages):
-        return _read_scan(path, "pdf", options), None
+        return _read_scan(path, InputKind.PDF, options), None
     wanted = frozenset(page.number for page in document.pages if page.needs_ocr)
     if ocr_pages is None:
-        ocr_pages = {page.number: page for page in _scan_pages(path, "pdf", options, wanted)} if wanted else {}
+        ocr_pages = {page.number: page for page in _scan_pages(path, InputKind.PDF, options, wanted)} if wanted else {}
     document = replace(document, pages=tuple(ocr_pages.get(page.number, page) for page in document.pages))
     report = read_report(rows_from_pages(document))
     if ocr_pages:
@@ -68,7 +68,7 @@ def _read_pdf_with(path: Path, options: InspectOptions, grid_reader,
     return report, ocr_pages
 
 
-def _scan_pages(path: Path, kind: str, options: InspectOptions, only: frozenset[int] | None = None):
+def _scan_pages(path: Path, kind: InputKind, options: InspectOptions, only: frozenset[int] | None = None):
     """Scanned pages one by one (those numbered `only`, if given), each read by OCR and OpenCV
     grids into the page the PDF path reads."""
     from layout.image_grid import page_from_scan
@@ -87,7 +87,7 @@ def _scan_pages(path: Path, kind: str, options: InspectOptions, only: frozenset[
         yield page
 
 
-def _read_scan(path: Path, kind: str, options: InspectOptions) -> Report:
+def _read_scan(path: Path, kind: InputKind, options: InspectOptions) -> Report:
     """Scanned pages: OCR and OpenCV grids, then the same rows and fields as a born-digital PDF."""
     pages: list[Page] = []
     for page in _scan_pages(path, kind, options):
@@ -150,7 +150,7 @@ def _read_markup(document: PageDocument, options: InspectOptions) -> Report:
             picture = Path(folder) / piece.name
             picture.write_bytes(piece.data)
             try:
-                flow += list(_scan_pages(picture, "image", options))
+                flow += list(_scan_pages(picture, InputKind.IMAGE, options))
             except InputError:  # a logo, an icon, a broken picture: no table in it
                 continue
     scanned = read_report(rows_from_pages(replace(document, pages=(replace(page, flow=tuple(flow)),))))
@@ -172,7 +172,7 @@ def inspect_file(path: Path, options: InspectOptions = InspectOptions()) -> Repo
     if kind is InputKind.PDF:
         return _inspect_pdf(path, options)
     if kind is InputKind.IMAGE:
-        return _read_scan(path, "image", options)
+        return _read_scan(path, InputKind.IMAGE, options)
     readers = {InputKind.HTML: read_html, InputKind.MHTML: read_mhtml, InputKind.DOCX: read_docx,
                InputKind.BINARY_WORD: read_binary_word}
     with reading(path):
