@@ -6,7 +6,7 @@ Corpus: generated flattened-text reports and copies of the sample PDFs (each cop
 a trailing comment, so that none is skipped as a duplicate); with `--scans N`, also a run over N
 generated scanned reports, with the OCR threads of each worker as shipped and at two each.
 
-    python bench/bench_batch.py [--texts 600] [--pdfs 12] [--drops 10] [--scans 0]
+    PYTHONPATH=. python bench/bench_batch.py [--texts 600] [--pdfs 12] [--drops 10] [--scans 0]
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ import threading
 import time
 from pathlib import Path
 
-from ocr.paddle_engine import usable_cpus
+from disclosure.ocr.paddle_engine import usable_cpus
 from tests.batch_inputs import make_batch
-from workers.backfill import BackfillOptions, discover, run_backfill
-from workers.document_job import content_hash, process_document
-from workers.pipeline import InspectOptions
-from workers.result_store import DocumentRecord, ResultFolder
-from workers.watch import WatchOptions, Watcher
+from disclosure.workers.backfill import BackfillOptions, discover, run_backfill
+from disclosure.workers.document_job import content_hash, process_document
+from disclosure.workers.pipeline import InspectOptions
+from disclosure.workers.result_store import DocumentRecord, ResultFolder
+from disclosure.workers.watch import WatchOptions, Watcher
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -42,7 +42,7 @@ def scan_corpus(folder: Path, count: int) -> tuple[list[Path], int]:
     """`count` generated scanned reports of both formats in four scan styles, and their pages."""
     from synthetic.scan_render import scanned_pdf
     from synthetic.values import random_truth
-    from table_recon.formats import FORMATS
+    from disclosure.table_recon.formats import FORMATS
 
     folder.mkdir(parents=True)
     scratch = folder.parent / "scan-pages"

@@ -20,8 +20,8 @@ from synthetic.damage import damaged_word_parts, mutations
 from synthetic.docx_render import render_docx
 from synthetic.html_render import HTML_STYLES, render_html
 from synthetic.values import random_truth
-from table_recon.formats import FORMATS
-from workers.cli import main
+from disclosure.table_recon.formats import FORMATS
+from disclosure.workers.cli import main
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

@@ -4,7 +4,7 @@ lattice parser alone, on the same generated PDFs in one run.
 Default path: pdfplumber's ruled grids, with camelot refereeing only where the rules fail.
 Baseline: camelot lattice as the only grid reader (text lines still from pdfplumber).
 
-    python bench/bench_pdf.py [--per-style 3]
+    PYTHONPATH=. python bench/bench_pdf.py [--per-style 3]
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from pathlib import Path
 from synthetic.pdf_render import PDF_STYLES, render_pdf
 from synthetic.scoring import score
 from synthetic.values import random_truth
-from table_recon.formats import FORMATS
-from workers.pipeline import InspectOptions, inspect_file
+from disclosure.table_recon.formats import FORMATS
+from disclosure.workers.pipeline import InspectOptions, inspect_file
 
 PATHS = {"default (pdfplumber, camelot referee)": InspectOptions(),
          "camelot lattice alone": InspectOptions(grid_readers=("camelot",))}

@@ -11,7 +11,7 @@ upright, deskewed) and the same grids; each detected line goes to the cell holdi
 
 Each path runs in its own process, so that its peak memory (max RSS) is its own.
 
-    python bench/bench_scan.py [--seeds 2] [--styles clean,sealed,rough,unruled/sealed] [--real clean,sealed,rough]
+    PYTHONPATH=. python bench/bench_scan.py [--seeds 2] [--styles clean,sealed,rough,unruled/sealed] [--real clean,sealed,rough]
 
 A style is a scan style of `synthetic/scan_render.py`, optionally after a typesetting style of
 `synthetic/pdf_render.py` and a slash (`unruled/sealed`: tables without rules, scanned sealed);
@@ -40,7 +40,7 @@ def _make_corpus(folder: Path, seeds: int, styles: list[str], real_styles: list[
 
     from synthetic.scan_render import scanned_copy, scanned_pdf
     from synthetic.values import random_truth
-    from table_recon.formats import FORMATS
+    from disclosure.table_recon.formats import FORMATS
 
     corpus = []
     for seed in range(1, seeds + 1):
@@ -65,13 +65,13 @@ def _right(expected: dict, report) -> int:
 
 def _full_page_report(path: Path, paddle, models):
     """The baseline: PaddleOCR's full-page lines placed into the same grids, then the same fields."""
-    from layout.image_grid import page_from_scan
-    from layout.page_rows import rows_from_pages
-    from ocr.input_kind import InputKind
-    from ocr.origin import Box, Origin
-    from ocr.page_model import PageDocument, PageLine
-    from ocr.scan import ScanPage, clean_page, find_rules, page_images
-    from table_recon.recon import read_report
+    from disclosure.layout.image_grid import page_from_scan
+    from disclosure.layout.page_rows import rows_from_pages
+    from disclosure.ocr.input_kind import InputKind
+    from disclosure.ocr.origin import Box, Origin
+    from disclosure.ocr.page_model import PageDocument, PageLine
+    from disclosure.ocr.scan import ScanPage, clean_page, find_rules, page_images
+    from disclosure.table_recon.recon import read_report
 
     pages = []
     for number, raw in page_images(path, InputKind.PDF, 400):
@@ -90,8 +90,8 @@ def _full_page_report(path: Path, paddle, models):
 
 def _run(path_name: str, corpus, queue) -> None:
     warnings.simplefilter("ignore")
-    from ocr.paddle_engine import OcrModels
-    from workers.pipeline import InspectOptions, inspect_file
+    from disclosure.ocr.paddle_engine import OcrModels
+    from disclosure.workers.pipeline import InspectOptions, inspect_file
 
     models = OcrModels.packaged()
     if path_name == "baseline":

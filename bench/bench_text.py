@@ -4,7 +4,7 @@ Baseline, measured in the same run on the same bytes: decoding the file and spli
 lines (the floor any reader pays). The ratio says how many times that floor the whole pipeline
 costs; reports/s is the absolute figure.
 
-    python bench/bench_text.py [--reports 200]
+    PYTHONPATH=. python bench/bench_text.py [--reports 200]
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from __future__ import annotations
 import argparse
 import time
 
-from layout.flat_rows import rows_from_text
-from ocr.text_file import text_document_from_bytes
+from disclosure.layout.flat_rows import rows_from_text
+from disclosure.ocr.text_file import text_document_from_bytes
 from synthetic.flat_text import STYLES, render_text
 from synthetic.values import random_truth
-from table_recon.formats import FORMATS
-from table_recon.recon import read_report
+from disclosure.table_recon.formats import FORMATS
+from disclosure.table_recon.recon import read_report
 
 BLANKS = {"cells": 0.3, "markers": 0.5, "rows": 0.5, "noisy": 0.5, "dropped": 1.0, "bom": 1.0, "joined": 0.0}
 

@@ -16,7 +16,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from ocr.text_file import TextDocument, TextLine
+from disclosure.ocr.text_file import TextDocument, TextLine
 
 _NUMBERING = r"(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|\d\s*[、.．])?\s*"
 _MIN_LABELS = 3  # a line naming fewer statutory labels is prose, not a table run

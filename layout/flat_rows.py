@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from layout.cell_text import is_value_text, may_be_joined_cells, normalize_text
-from layout.rows import Cell, LabeledRow, RowSequence
-from ocr.origin import Origin
-from ocr.text_file import TextDocument, TextLine
+from disclosure.layout.cell_text import is_value_text, may_be_joined_cells, normalize_text
+from disclosure.layout.rows import Cell, LabeledRow, RowSequence
+from disclosure.ocr.origin import Origin
+from disclosure.ocr.text_file import TextDocument, TextLine
 
 _MARKDOWN_RULE_RE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")  # under a header
 _PAGE_NUMBER_RE = re.compile(

@@ -9,12 +9,12 @@ table printed without rules (`layout.unruled_grid`).
 
 from __future__ import annotations
 
-from layout.unruled_grid import CellReader, unruled_tables
-from ocr.cell_reading import CellReading
-from ocr.ctc_reading import DIGIT_LOOKALIKES
-from ocr.origin import Box, Origin
-from ocr.page_model import Grid, GridCell, Page, PageLine
-from ocr.scan import Rule, ScanPage, rule_ink
+from disclosure.layout.unruled_grid import CellReader, unruled_tables
+from disclosure.ocr.cell_reading import CellReading
+from disclosure.ocr.ctc_reading import DIGIT_LOOKALIKES
+from disclosure.ocr.origin import Box, Origin
+from disclosure.ocr.page_model import Grid, GridCell, Page, PageLine
+from disclosure.ocr.scan import Rule, ScanPage, rule_ink
 
 SNAP = 8  # pixels within which rule positions are one boundary
 _DIGIT_LOOKALIKES = str.maketrans(DIGIT_LOOKALIKES)
@@ -245,7 +245,8 @@ def page_from_scan(scan: ScanPage, source: str, read_cells: CellReader | None = 
 
     lines = list(scan.lines)
     grids, used = [], set()
-    ink = rule_ink(cv2.cvtColor(scan.image, cv2.COLOR_BGR2GRAY))
+    grey = cv2.cvtColor(scan.image, cv2.COLOR_BGR2GRAY)
+    ink = rule_ink(grey)
     for rules in _tables(scan.rules):
         grid, taken = _grid(rules, lines, source, scan.number, read_cells, ink)
         if grid is not None and len(grid.rows) > 1 and max(len(r) for r in grid.rows) > 1:
@@ -256,4 +257,5 @@ def page_from_scan(scan: ScanPage, source: str, read_cells: CellReader | None = 
     unruled = unruled_tables(pieces, source, scan.number, read_cells)
     taken = {i for table in unruled for i in table.used}
     outside = _reading_order([line for i, line in enumerate(rest) if i not in taken])
-    return Page(scan.number, scan.width, scan.height, tuple(outside), (*grids, *(t.grid for t in unruled)))
+    return Page(scan.number, scan.width, scan.height, tuple(outside), (*grids, *(t.grid for t in unruled)),
+                picture=grey)

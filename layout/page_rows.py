@@ -13,10 +13,10 @@ its own (a data row may span other columns than its header's).
 
 from __future__ import annotations
 
-from layout.cell_text import CellKind, parse_cell
-from layout.rows import Cell, LabeledRow, RowSequence
-from layout.unruled_grid import lines_of, unruled_tables
-from ocr.page_model import Grid, Page, PageDocument, PageLine
+from disclosure.layout.cell_text import CellKind, parse_cell
+from disclosure.layout.rows import Cell, LabeledRow, RowSequence
+from disclosure.layout.unruled_grid import lines_of, unruled_tables
+from disclosure.ocr.page_model import Grid, Page, PageDocument, PageLine
 
 
 def _value_columns(grid: Grid) -> set[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ocr.origin import Origin
+from disclosure.ocr.origin import Origin
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from itertools import pairwise
 from statistics import median
 
-from layout.cell_text import CellKind, parse_cell
-from ocr.cell_reading import CellReading
-from ocr.origin import Box, Origin
-from ocr.page_model import Grid, GridCell, PageLine
+from disclosure.layout.cell_text import CellKind, parse_cell
+from disclosure.ocr.cell_reading import CellReading
+from disclosure.ocr.origin import Box, Origin
+from disclosure.ocr.page_model import Grid, GridCell, PageLine
 
 _APART = 1.0  # a value stands apart: at least this many text heights of paper on either side
 _LONGEST_GAP = 6.0  # text heights between two rows beyond which they are not one table

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ocr.errors import InputError
-from ocr.origin import Box, Origin
-from ocr.page_model import Grid, GridCell
+from disclosure.ocr.errors import InputError
+from disclosure.ocr.origin import Box, Origin
+from disclosure.ocr.page_model import Grid, GridCell
 
 
 def camelot_grids(path: Path, page: int, page_height: float) -> tuple[Grid, ...]:

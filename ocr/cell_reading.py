@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ocr.paddle_engine import OcrModels
-from ocr.same_print import INK_LEVEL as _INK_LEVEL  # low enough that a blurred minus sign is print
-from ocr.scan import SCAN_DPI
+from disclosure.ocr.paddle_engine import OcrModels
+from disclosure.ocr.same_print import INK_LEVEL as _INK_LEVEL  # low enough that a blurred minus sign is print
+from disclosure.ocr.scan import SCAN_DPI
 
 _MIN_INK_PIXELS = 20
 _FAINT_SHARE = 0.15  # of a line's darkness, below which a group of columns set apart is specks
@@ -93,8 +93,8 @@ def read_cells(image: np.ndarray, boxes: list[tuple[float, float, float, float]]
     other boxes (a table without rules) are read whole."""
     import cv2
 
-    from ocr.ctc_reading import NUMERIC_CHARACTERS
-    from ocr.paddle_engine import recognize_crops
+    from disclosure.ocr.ctc_reading import NUMERIC_CHARACTERS
+    from disclosure.ocr.paddle_engine import recognize_crops
 
     inset = max(3, int(round(dpi / 40)))  # the paper kept around a line of print
     cut = inset + 2 if ruled else 0

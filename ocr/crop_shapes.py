@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ocr.same_print import INK_LEVEL
+from disclosure.ocr.same_print import INK_LEVEL
 
 REC_HEIGHT = 48  # pixels: the height PP-OCRv4's recogniser reads at
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ocr.errors import InputError
-from ocr.origin import Origin
-from ocr.page_model import Grid, GridCell, Page, PageDocument, PageLine, Picture
-from ocr.text_file import decode_mostly
+from disclosure.ocr.errors import InputError
+from disclosure.ocr.origin import Origin
+from disclosure.ocr.page_model import Grid, GridCell, Page, PageDocument, PageLine, Picture
+from disclosure.ocr.text_file import decode_mostly
 
 MAX_HTML_BYTES = 32 * 1024 * 1024
 MAX_SPAN = 64  # a rowspan or colspan beyond any report table's size is a typo or an attack

@@ -8,7 +8,7 @@ import enum
 import re
 from pathlib import Path
 
-from ocr.errors import UnsupportedInput, reading
+from disclosure.ocr.errors import UnsupportedInput, reading
 
 
 class InputKind(enum.Enum):

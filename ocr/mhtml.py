@@ -8,9 +8,9 @@ import email.policy
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ocr.errors import InputError
-from ocr.html_page import MAX_HTML_BYTES, decode_html, read_html_text
-from ocr.page_model import PageDocument
+from disclosure.ocr.errors import InputError
+from disclosure.ocr.html_page import MAX_HTML_BYTES, decode_html, read_html_text
+from disclosure.ocr.page_model import PageDocument
 
 
 def _html_part(message):

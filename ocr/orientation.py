@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ocr.paddle_engine import OcrModels, engine
+from disclosure.ocr.paddle_engine import OcrModels, engine
 
 _SAMPLE_LINES = 24  # the widest lines, enough for a clear vote
 _ELONGATED = 2.0  # a text line is at least this much longer than it is high

@@ -10,7 +10,7 @@ import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ocr.crop_shapes import (
+from disclosure.ocr.crop_shapes import (
     GAP,
     PAD_GREY,
     REC_HEIGHT,
@@ -20,9 +20,9 @@ from ocr.crop_shapes import (
     pieces,
     to_bucket,
 )
-from ocr.ctc_reading import CropReading, CtcReader, joined
-from ocr.errors import InputError, first_line
-from ocr.same_print import same_print
+from disclosure.ocr.ctc_reading import CropReading, CtcReader, joined
+from disclosure.ocr.errors import InputError, first_line
+from disclosure.ocr.same_print import same_print
 
 
 @dataclass(frozen=True)

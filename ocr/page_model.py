@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ocr.origin import Box, Origin
+from disclosure.ocr.origin import Box, Origin
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,9 @@ class Page:
     # markup (HTML, Word): its paragraphs and tables in document order, which has no geometry to
     # order `lines` and `grids` by; a scanned picture in it is a `Page` of its own, in its place
     flow: tuple[PageLine | Grid | Picture | Page, ...] = ()
+    # a page read from pixels: the cleaned page (grey, upright, deskewed) its boxes refer to, so
+    # that a cell's crop can be shown beside its reading; None for text layers and markup
+    picture: object | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ocr.errors import InputError
-from ocr.origin import Box, Origin
-from ocr.page_model import Grid, GridCell, Page, PageDocument, PageLine
+from disclosure.ocr.errors import InputError
+from disclosure.ocr.origin import Box, Origin
+from disclosure.ocr.page_model import Grid, GridCell, Page, PageDocument, PageLine
 
 GARBAGE_SHARE = 0.05
 
@@ -111,7 +111,7 @@ def _pdfplumber_grids(page, path: Path) -> list[Grid]:
 
 
 def _camelot_grids(page, path: Path) -> list[Grid]:
-    from ocr.camelot_grids import camelot_grids
+    from disclosure.ocr.camelot_grids import camelot_grids
 
     return list(camelot_grids(path, page.page_number, float(page.height))) if len(page.edges) >= 4 else []
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ocr.errors import InputError
-from ocr.origin import Box, Origin
-from ocr.paddle_engine import OcrModels, read_lines
-from ocr.input_kind import InputKind
-from ocr.page_model import PageLine
+from disclosure.ocr.errors import InputError
+from disclosure.ocr.origin import Box, Origin
+from disclosure.ocr.paddle_engine import OcrModels, read_lines
+from disclosure.ocr.input_kind import InputKind
+from disclosure.ocr.page_model import PageLine
 
 SCAN_DPI = 200
 MAX_PIXELS = 60_000_000
@@ -248,7 +248,7 @@ def _without_tables(image: np.ndarray, horizontal: np.ndarray, vertical: np.ndar
 
 def clean_page(image: np.ndarray, models: OcrModels) -> tuple[np.ndarray, int, float]:
     """The page with a seal taken out, turned upright and deskewed; the turn and the skew undone."""
-    from ocr.orientation import turn_upright
+    from disclosure.ocr.orientation import turn_upright
 
     image, turn = turn_upright(suppress_red(image), models)
     image, angle = deskew(image)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ocr.errors import InputError, reading
+from disclosure.ocr.errors import InputError, reading
 
 # GB18030 is a superset of GBK and GB2312, so one decoder covers the government files.
 _FALLBACK_ENCODINGS = ("gb18030", "big5")

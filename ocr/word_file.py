@@ -14,9 +14,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from ocr.errors import InputError, UnsupportedInput
-from ocr.origin import Origin
-from ocr.page_model import Grid, GridCell, Page, PageDocument, PageLine, Picture
+from disclosure.ocr.errors import InputError, UnsupportedInput
+from disclosure.ocr.origin import Origin
+from disclosure.ocr.page_model import Grid, GridCell, Page, PageDocument, PageLine, Picture
 
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # a report's .docx unpacks to a few MiB; more is a zip bomb
 MAX_RATIO = 200  # uncompressed / compressed: text compresses about 10:1, a bomb by thousands

@@ -22,7 +22,7 @@ from pathlib import Path
 from synthetic.report_text import CLOSING_TEXT, format_number, narrative, printed_tables, title_lines
 from synthetic.table_grids import (SECTION_HEADINGS, Grid, active_grids, apply_grid, appeal_grid)
 from synthetic.values import Truth, Value
-from table_recon.rules import build_rules, evaluate_all
+from disclosure.table_recon.rules import build_rules, evaluate_all
 
 
 @dataclass(frozen=True)

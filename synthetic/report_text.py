@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from synthetic.values import Truth, Value
-from table_recon.formats import APPEAL_COLUMNS, APPEAL_GROUPS, APPLY_COLUMNS, field_key
+from disclosure.table_recon.formats import APPEAL_COLUMNS, APPEAL_GROUPS, APPLY_COLUMNS, field_key
 
 
 @dataclass(frozen=True)

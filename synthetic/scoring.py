@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from synthetic.values import Truth
-from table_recon.report import Report
+from disclosure.table_recon.report import Report
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from table_recon.formats import APPEAL_COLUMNS, APPEAL_GROUPS, APPLY_COLUMNS, FormatSpec, field_key
-from table_recon.rules import build_rules
+from disclosure.table_recon.formats import APPEAL_COLUMNS, APPEAL_GROUPS, APPLY_COLUMNS, FormatSpec, field_key
+from disclosure.table_recon.rules import build_rules
 
 Value = int | Decimal | None  # None: the cell is printed empty
 
@@ -36,7 +36,8 @@ def _sparse(rng: random.Random, scale: int, p_zero: float) -> int:
     return 0 if rng.random() < p_zero else rng.randint(1, scale)
 
 
-def _apply_values(fmt: FormatSpec, rng: random.Random, scale: int) -> dict[str, int]:
+def _apply_values(fmt: FormatSpec, rng: random.Random, scale: int,
+                  carried_in_from: dict[str, int] | None = None) -> dict[str, int]:
     apply = fmt.table("apply")
     outcome_rows = [row.key for row in apply.rows if row.outcome and not row.collapses]
     values: dict[str, int] = {}
@@ -44,6 +45,8 @@ def _apply_values(fmt: FormatSpec, rng: random.Random, scale: int) -> dict[str, 
         busy = col == "natural" or rng.random() < 0.4
         received = _sparse(rng, scale, 0.1 if busy else 0.85)
         carried_in = _sparse(rng, max(1, scale // 5), 0.7)
+        if carried_in_from is not None:  # last year's carried-over, as the agency's next report prints it
+            carried_in = carried_in_from[col]
         carried_over = rng.randint(0, (received + carried_in) // 4) if received + carried_in else 0
         handled = received + carried_in - carried_over
         split = {row: 0 for row in outcome_rows}
@@ -69,7 +72,7 @@ def _appeal_values(rng: random.Random) -> dict[str, int]:
     return values
 
 
-def _active_values(fmt: FormatSpec, rng: random.Random) -> dict[str, Value]:
+def _active_values(fmt: FormatSpec, rng: random.Random, in_force_from: dict[str, int] | None = None) -> dict[str, Value]:
     values: dict[str, Value] = {}
     for row in fmt.table("active").rows:
         for col in row.columns:
@@ -80,15 +83,24 @@ def _active_values(fmt: FormatSpec, rng: random.Random) -> dict[str, Value]:
                 values[key] = rng.randint(-5, 5)
             else:
                 values[key] = _sparse(rng, 500, 0.3)
+        if in_force_from is not None and row.key in in_force_from and "in_force" in row.columns:
+            # in force = last year's in force + issued - repealed; no more repealed than there were
+            k = lambda col: field_key("active", row.key, col)  # noqa: E731
+            values[k("repealed")] = min(values[k("repealed")], in_force_from[row.key] + values[k("issued")])
+            values[k("in_force")] = in_force_from[row.key] + values[k("issued")] - values[k("repealed")]
     return values
 
 
 def random_truth(fmt: FormatSpec, seed: int, *, plant_error: bool = False, blank_zeros: float = 0.0,
-                 scale: int = 40) -> Truth:
-    """Values for one report. `blank_zeros` is the share of zero counts printed as empty cells."""
+                 scale: int = 40, carried_in_from: dict[str, int] | None = None,
+                 in_force_from: dict[str, int] | None = None) -> Truth:
+    """Values for one report. `blank_zeros` is the share of zero counts printed as empty cells.
+    `carried_in_from` (per column but the total) and `in_force_from` (per row of 规章 and 规范性文件)
+    are what the agency's report of the year before carried over and had in force."""
     rng = random.Random(seed)
     year = rng.randint(*fmt.years) if fmt.years[1] < 9999 else rng.randint(fmt.years[0], 2025)
-    values: dict[str, Value] = {**_active_values(fmt, rng), **_apply_values(fmt, rng, scale), **_appeal_values(rng)}
+    values: dict[str, Value] = {**_active_values(fmt, rng, in_force_from),
+                                **_apply_values(fmt, rng, scale, carried_in_from), **_appeal_values(rng)}
     planted, failing = None, frozenset()
     if plant_error:
         planted = rng.choice([k for k in values if k.startswith(("apply.", "appeal."))])

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from layout.cell_text import CellKind, parse_cell
-from table_recon.report import FieldReading, FieldState
-from table_recon.rules import Check, Number, Rule, evaluate
+from disclosure.layout.cell_text import CellKind, parse_cell
+from disclosure.table_recon.report import FieldReading, FieldState
+from disclosure.table_recon.rules import Check, Number, Rule, evaluate
 
 DOUBTFUL_CONFIDENCE = 0.9
 NAMED_DOUBTS = 3  # the least sure readings of a failed rule; a rough scan has many unsure zeros

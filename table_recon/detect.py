@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from table_recon.formats import FORMATS, FormatSpec
-from table_recon.labels import normalize_label
+from disclosure.table_recon.formats import FORMATS, FormatSpec
+from disclosure.table_recon.labels import normalize_label
 
 FIRST_STATUTORY_YEAR = 2019
 _TITLE_END = re.compile(r"一.总体情况|^一.")

@@ -6,8 +6,8 @@ import functools
 import re
 import unicodedata
 
-from layout.crawled_text import RunVocabulary
-from table_recon.formats import (ACTIVE_HEADING, APPEAL_HEADING, APPLY_COLUMNS, APPLY_HEADING, FORMATS,
+from disclosure.layout.crawled_text import RunVocabulary
+from disclosure.table_recon.formats import (ACTIVE_HEADING, APPEAL_HEADING, APPLY_COLUMNS, APPLY_HEADING, FORMATS,
                                   RowSpec, TableSpec)
 
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」『』《》")

@@ -6,8 +6,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ocr.origin import Origin
-from table_recon.rules import Number
+from disclosure.ocr.origin import Origin
+from disclosure.table_recon.rules import Number
 
 _GAP = r"[^，。；;,\d]{0,%d}?"
 TIES: tuple[tuple[str, tuple[str, ...], str], ...] = (

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from table_recon.row_readings import Piece, Unit, rule_state
-from table_recon.rule_support import supported_readings
-from table_recon.rules import Number, Rule
+from disclosure.table_recon.row_readings import Piece, Unit, rule_state
+from disclosure.table_recon.rule_support import supported_readings
+from disclosure.table_recon.rules import Number, Rule
 
 MAX_SOLUTIONS = 32
 MAX_NODES = 60_000

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from layout.cell_text import normalize_text
-from layout.rows import RowSequence
-from table_recon.alternatives import choose_alternatives, doubts
-from table_recon.detect import detect_format
-from table_recon.formats import FormatSpec, field_key
-from table_recon.narrative import find_ties
-from table_recon.placement import solve
-from table_recon.row_readings import Piece, TooManyCandidates, Unit, row_candidates
-from table_recon.report import FieldReading, FieldState, Report, StageError, Status, error_report, status_of
-from table_recon.row_match import MatchedRow, match_rows
-from table_recon.rules import build_rules, evaluate, evaluate_all, json_number, rules_within
+from disclosure.layout.cell_text import normalize_text
+from disclosure.layout.rows import RowSequence
+from disclosure.table_recon.alternatives import choose_alternatives, doubts
+from disclosure.table_recon.detect import detect_format
+from disclosure.table_recon.formats import FormatSpec, field_key
+from disclosure.table_recon.narrative import find_ties
+from disclosure.table_recon.placement import solve
+from disclosure.table_recon.row_readings import Piece, TooManyCandidates, Unit, row_candidates
+from disclosure.table_recon.report import FieldReading, FieldState, Report, StageError, Status, error_report, status_of
+from disclosure.table_recon.row_match import MatchedRow, match_rows
+from disclosure.table_recon.rules import build_rules, evaluate, evaluate_all, json_number, rules_within
 
 _TABLE_NAMES = {"active": "二 (主动公开)", "apply": "三 (依申请公开)", "appeal": "四 (复议诉讼)"}
 

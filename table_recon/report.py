@@ -8,12 +8,13 @@ of the contract's names.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ocr.errors import ExitCode
-from ocr.origin import Origin
-from table_recon.narrative import Tie
-from table_recon.rules import Check, Number, json_number
+from disclosure.ocr.errors import ExitCode
+from disclosure.ocr.origin import Origin
+from disclosure.table_recon.narrative import Tie
+from disclosure.table_recon.rules import Check, Number, json_number
 
 
 class Status(str, enum.Enum):
@@ -111,9 +112,14 @@ class Report:
 
 
 def status_of(readings: dict[str, FieldReading], checks: tuple[Check, ...]) -> Status:
-    if any(check.ok is False for check in checks):
+    return status_from((r.state for r in readings.values()), (check.ok for check in checks))
+
+
+def status_from(states: Iterable[FieldState], oks: Iterable[bool | None]) -> Status:
+    """A failed rule wins over fields left unread (SPEC §5)."""
+    if any(ok is False for ok in oks):
         return Status.FAILED_CHECKS
-    if any(r.state in (FieldState.MISSING, FieldState.AMBIGUOUS) for r in readings.values()):
+    if any(state in (FieldState.MISSING, FieldState.AMBIGUOUS) for state in states):
         return Status.INCOMPLETE
     return Status.VERIFIED
 

@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from layout.rows import LabeledRow
-from ocr.origin import Origin
-from table_recon.formats import FormatSpec, RowSpec, TableSpec
-from table_recon.labels import is_end_of_tables, is_heading, match_row, normalize_label
+from disclosure.layout.rows import LabeledRow
+from disclosure.ocr.origin import Origin
+from disclosure.table_recon.formats import FormatSpec, RowSpec, TableSpec
+from disclosure.table_recon.labels import is_end_of_tables, is_heading, match_row, normalize_label
 
 
 @dataclass(frozen=True)

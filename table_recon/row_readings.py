@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from layout.cell_text import CellKind, joined_digits, may_be_joined_cells, parse_cell
-from layout.flat_rows import is_blank_line
-from layout.rows import Cell
-from ocr.origin import Origin
-from table_recon.rules import Number, Rule
+from disclosure.layout.cell_text import CellKind, joined_digits, may_be_joined_cells, parse_cell
+from disclosure.layout.flat_rows import is_blank_line
+from disclosure.layout.rows import Cell
+from disclosure.ocr.origin import Origin
+from disclosure.table_recon.rules import Number, Rule
 
 MAX_CANDIDATES = 5000
 

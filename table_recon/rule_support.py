@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from table_recon.rules import Number, Rule
+from disclosure.table_recon.rules import Number, Rule
 
 MAX_STEPS = 300_000  # (vector, reading) pairs tried; past it the caller searches instead
 

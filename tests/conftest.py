@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from layout.flat_rows import rows_from_text
-from ocr.text_file import text_document_from_bytes
-from table_recon.recon import read_report
+from disclosure.layout.flat_rows import rows_from_text
+from disclosure.ocr.text_file import text_document_from_bytes
+from disclosure.table_recon.recon import read_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

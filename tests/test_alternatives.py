@@ -3,10 +3,10 @@ single it out, and a confidently read printed error stays a failed rule."""
 
 from __future__ import annotations
 
-from ocr.origin import Box, Origin
-from table_recon.alternatives import choose_alternatives, doubts
-from table_recon.report import FieldReading, FieldState
-from table_recon.rules import Rule, evaluate, evaluate_all
+from disclosure.ocr.origin import Box, Origin
+from disclosure.table_recon.alternatives import choose_alternatives, doubts
+from disclosure.table_recon.report import FieldReading, FieldState
+from disclosure.table_recon.rules import Rule, evaluate, evaluate_all
 
 # total = a + b, and a column rule: a = c
 RULES = (Rule("row", ("total",), ("a", "b")), Rule("column", ("a",), ("c",)))

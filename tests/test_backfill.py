@@ -17,13 +17,13 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from ocr.paddle_engine import threads_per_worker, usable_cpus
+from disclosure.ocr.paddle_engine import threads_per_worker, usable_cpus
 from tests.batch_inputs import make_batch, report_bytes
-from workers.backfill import BackfillOptions, discover, run_backfill
-from workers.document_job import content_hash, process_document
-from workers.pipeline import InspectOptions
+from disclosure.workers.backfill import BackfillOptions, discover, run_backfill
+from disclosure.workers.document_job import content_hash, process_document
+from disclosure.workers.pipeline import InspectOptions
 
-CLI = [sys.executable, "-c", "from workers.cli import entry_point; entry_point()"]
+CLI = [sys.executable, "-c", "from disclosure.workers.cli import entry_point; entry_point()"]
 
 
 def _records(out: Path) -> dict[str, dict]:

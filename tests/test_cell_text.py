@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from layout.cell_text import CellKind, may_be_joined_cells, parse_cell
+from disclosure.layout.cell_text import CellKind, may_be_joined_cells, parse_cell
 
 
 @pytest.mark.parametrize("raw, number", [

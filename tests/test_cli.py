@@ -5,7 +5,7 @@ import json
 import pytest
 
 from tests.conftest import SEED
-from workers.cli import main
+from disclosure.workers.cli import main
 
 
 def run(capsys, *argv):
@@ -104,7 +104,8 @@ def test_narrative_disagreeing_with_the_table_is_a_warning_not_a_failure(capsys,
 
 
 def test_internal_error_is_one_line_without_verbose(capsys, monkeypatch):
-    import workers.pipeline
+    from disclosure import workers
+    import disclosure.workers.pipeline  # noqa: F401  (the module, for monkeypatching)
 
     def boom(*args, **kwargs):
         raise RuntimeError("simulated fault")

@@ -16,7 +16,7 @@ import pytest
 from tests.batch_inputs import report_bytes
 
 TOKEN = "disclosure-test-token-0123456789abcdef"
-CLI = [sys.executable, "-c", "from workers.cli import entry_point; entry_point()"]
+CLI = [sys.executable, "-c", "from disclosure.workers.cli import entry_point; entry_point()"]
 
 
 def _free_port() -> int:

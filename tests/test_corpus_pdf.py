@@ -9,8 +9,8 @@ from synthetic.flat_text import STYLES, render_text
 from synthetic.pdf_render import PDF_STYLES, render_pdf
 from synthetic.scoring import score
 from synthetic.values import random_truth
-from table_recon.formats import FORMATS
-from workers.pipeline import inspect_file
+from disclosure.table_recon.formats import FORMATS
+from disclosure.workers.pipeline import inspect_file
 
 
 def _truth(fmt: str, seed: int, style, **kwargs):
@@ -51,9 +51,9 @@ def test_shipped_font_has_every_glyph_the_generators_print():
 
 
 def test_a_300_page_pdf_costs_only_the_pages_with_the_tables(tmp_path):
-    from ocr.pdf_text import read_pdf
+    from disclosure.ocr.pdf_text import read_pdf
     from synthetic.pdf_render import pdf_style_variant
-    from workers.pipeline import _tables_have_ended
+    from disclosure.workers.pipeline import _tables_have_ended
 
     truth = _truth("2021", 5, PDF_STYLES["portrait"])
     path = render_pdf(truth, pdf_style_variant("portrait", appendix_pages=298), tmp_path / "long.pdf", 5)
@@ -64,7 +64,7 @@ def test_a_300_page_pdf_costs_only_the_pages_with_the_tables(tmp_path):
 
 
 def test_pages_beyond_the_limit_are_named(tmp_path):
-    from workers.pipeline import InspectOptions
+    from disclosure.workers.pipeline import InspectOptions
 
     truth = _truth("2019", 6, PDF_STYLES["portrait"])
     report = inspect_file(render_pdf(truth, PDF_STYLES["portrait"], tmp_path / "r.pdf", 6),
@@ -74,9 +74,9 @@ def test_pages_beyond_the_limit_are_named(tmp_path):
 
 
 def test_rules_referee_takes_camelots_reading_over_a_broken_one(tmp_path, monkeypatch):
-    from ocr import pdf_text
-    from ocr.page_model import Grid, GridCell
-    from workers.pipeline import InspectOptions
+    from disclosure.ocr import pdf_text
+    from disclosure.ocr.page_model import Grid, GridCell
+    from disclosure.workers.pipeline import InspectOptions
 
     def shifted_row(page, path):  # a grid reader that slips the 本年新收 row one column left
         out = []
@@ -100,7 +100,7 @@ def test_rules_referee_takes_camelots_reading_over_a_broken_one(tmp_path, monkey
 def test_pages_turned_by_rotate_are_read_upright(tmp_path, angle):
     from pypdf import PdfReader, PdfWriter
 
-    from workers.pipeline import InspectOptions
+    from disclosure.workers.pipeline import InspectOptions
 
     truth = _truth("2021", 4, PDF_STYLES["wide"])
     source = render_pdf(truth, PDF_STYLES["wide"], tmp_path / "r.pdf", 4)

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from synthetic.flat_text import STYLES, render_text, style_variant
 from synthetic.scoring import score
 from synthetic.values import random_truth
-from table_recon.formats import FORMATS
+from disclosure.table_recon.formats import FORMATS
 from tests.conftest import read_bytes
 
 # Styles whose cells survive one per column: every field is placed, none ambiguous.

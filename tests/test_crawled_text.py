@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from layout.crawled_text import split_line
+from disclosure.layout.crawled_text import split_line
 from synthetic.crawled_text import EXTRACTORS, crawled_text
 from synthetic.html_render import HTML_STYLES, page_truth, render_html
 from synthetic.scoring import score
 from synthetic.values import random_truth
-from table_recon.formats import FORMATS
-from table_recon.labels import TABLE_VOCABULARY
+from disclosure.table_recon.formats import FORMATS
+from disclosure.table_recon.labels import TABLE_VOCABULARY
 from tests.conftest import SAMPLES
-from workers.pipeline import inspect_file
+from disclosure.workers.pipeline import inspect_file
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "shanghai_szfbgt_2019.json").read_text(encoding="utf-8"))
 # extractors that lose blank cells or the boundaries between cells: the rules decide, or say they cannot
@@ -97,7 +97,7 @@ def test_one_line_page_is_cut_at_its_labels_and_keeps_its_prose(tmp_path):
 def test_blank_cells_written_as_no_break_spaces_count(tmp_path):
     # `get_text()` of Word-exported HTML keeps each blank cell's &nbsp;: the row's columns are known
     line = "一、本年新收政府信息公开申请数量36350\u00a00\u00a071"
-    from layout.flat_rows import _split_line
+    from disclosure.layout.flat_rows import _split_line
 
     label, cells = _split_line(line)
     assert label == "一、本年新收政府信息公开申请数量"
@@ -105,7 +105,7 @@ def test_blank_cells_written_as_no_break_spaces_count(tmp_path):
 
 
 def test_cell_separators_and_markdown_rules(tmp_path):
-    from layout.flat_rows import _split_line, is_page_furniture
+    from disclosure.layout.flat_rows import _split_line, is_page_furniture
 
     assert _split_line("（一）予以公开| 258| 12|  |  | 1| 1|    ")[1] == [
         (t, False) for t in ("258", "12", "", "", "1", "1", "")]

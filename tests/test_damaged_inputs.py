@@ -10,9 +10,9 @@ from synthetic.damage import damaged_word_parts, mutations
 from synthetic.docx_render import render_docx
 from synthetic.html_render import HTML_STYLES, render_html
 from synthetic.values import random_truth
-from table_recon.formats import FORMATS
+from disclosure.table_recon.formats import FORMATS
 from tests.conftest import SAMPLES
-from workers.cli import main
+from disclosure.workers.cli import main
 
 
 def _docx_bytes() -> bytes:
@@ -48,7 +48,7 @@ def test_damaged_copies_end_in_a_result_or_one_line(tmp_path, capsys, kind):
 
 def test_a_library_s_warnings_come_out_once_each_on_one_line():
     script = ("import logging, warnings\n"
-              "from workers.cli import _configure_logging\n"
+              "from disclosure.workers.cli import _configure_logging\n"
               "_configure_logging(False, False)\n"
               "for i in range(200):\n"
               "    try:\n"
@@ -57,7 +57,7 @@ def test_a_library_s_warnings_come_out_once_each_on_one_line():
               "        logging.getLogger('pdfminer.pdfpage').warning('Cannot read %s\\nmore detail', 'object',"
               " exc_info=True)\n"
               "    warnings.warn('deprecated thing')\n"
-              "logging.getLogger('workers.watch').warning('own message %d', 1)\n")
+              "logging.getLogger('disclosure.workers.watch').warning('own message %d', 1)\n")
     err = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stderr
     assert err.splitlines() == ["disclosure: pdfminer.pdfpage: Cannot read object",
                                 "disclosure: py.warnings: <string>:9: UserWarning: deprecated thing",

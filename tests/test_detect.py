@@ -1,4 +1,4 @@
-from table_recon.detect import agency_and_year, detect_format
+from disclosure.table_recon.detect import agency_and_year, detect_format
 
 
 def test_format_by_labels_beats_year():

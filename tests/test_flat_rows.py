@@ -1,6 +1,6 @@
-from layout.flat_rows import is_page_furniture, rows_from_text
-from ocr.text_file import text_document_from_bytes
-from table_recon.row_readings import row_candidates
+from disclosure.layout.flat_rows import is_page_furniture, rows_from_text
+from disclosure.ocr.text_file import text_document_from_bytes
+from disclosure.table_recon.row_readings import row_candidates
 
 
 def _rows(text: str):

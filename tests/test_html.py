@@ -9,10 +9,10 @@ import pytest
 from synthetic.html_render import HTML_STYLES, PICTURE_STYLE, page_truth, picture_pages, render_html, render_mhtml
 from synthetic.scoring import score
 from synthetic.values import random_truth
-from table_recon.formats import FORMATS
+from disclosure.table_recon.formats import FORMATS
 from tests.conftest import SAMPLES
-from workers.cli import main
-from workers.pipeline import inspect_file
+from disclosure.workers.cli import main
+from disclosure.workers.pipeline import inspect_file
 
 GOLDEN = Path(__file__).parent / "golden"
 REAL_PAGE = SAMPLES / "shanghai_szfbgt_2019.html"
@@ -112,7 +112,7 @@ def test_pictures_saved_beside_the_page_are_read(tmp_path, picture_truth):
 
 
 def test_a_picture_reference_never_leaves_the_page_folder(tmp_path):
-    from ocr.html_page import read_html
+    from disclosure.ocr.html_page import read_html
 
     outside = tmp_path / "secret.png"
     outside.write_bytes(b"\x89PNG not really")
@@ -159,7 +159,7 @@ def test_truncated_and_misencoded_pages_still_read(tmp_path):
 
 
 def test_what_a_file_is_comes_from_its_bytes(tmp_path):
-    from ocr.input_kind import InputKind, sniff_kind
+    from disclosure.ocr.input_kind import InputKind, sniff_kind
 
     cases = {
         "report.doc": (b"<html><head><meta charset='gbk'></head><body><table></table></body></html>", InputKind.HTML),
@@ -177,7 +177,7 @@ def test_what_a_file_is_comes_from_its_bytes(tmp_path):
 
 
 def test_backfill_skips_the_folder_of_a_saved_page(tmp_path):
-    from workers.backfill import discover
+    from disclosure.workers.backfill import discover
 
     (tmp_path / "page.html").write_text("<html></html>")
     (tmp_path / "page_files").mkdir()

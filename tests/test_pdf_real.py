@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLES
-from workers.cli import main
-from workers.pipeline import inspect_file
+from disclosure.workers.cli import main
+from disclosure.workers.pipeline import inspect_file
 
 GOLDEN = Path(__file__).parent / "golden"
 REAL = ["huaian_city_2024", "huaian_hongze_2023", "huaian_hongze_2024"]

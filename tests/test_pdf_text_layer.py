@@ -1,4 +1,4 @@
-from ocr.pdf_text import garbage_reason
+from disclosure.ocr.pdf_text import garbage_reason
 
 
 def test_readable_text_layer():

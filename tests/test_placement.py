@@ -1,12 +1,12 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from layout.rows import Cell
-from ocr.origin import Origin
-from table_recon.formats import FORMAT_2021
-from table_recon.placement import solve
-from table_recon.row_readings import Unit, row_candidates, split_digit_run
-from table_recon.rules import build_rules
+from disclosure.layout.rows import Cell
+from disclosure.ocr.origin import Origin
+from disclosure.table_recon.formats import FORMAT_2021
+from disclosure.table_recon.placement import solve
+from disclosure.table_recon.row_readings import Unit, row_candidates, split_digit_run
+from disclosure.table_recon.rules import build_rules
 
 RULES = build_rules(FORMAT_2021)
 O = Origin("t", "")

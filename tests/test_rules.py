@@ -2,8 +2,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from synthetic.values import random_truth
-from table_recon.formats import FORMATS
-from table_recon.rules import build_rules, evaluate_all
+from disclosure.table_recon.formats import FORMATS
+from disclosure.table_recon.rules import build_rules, evaluate_all
 
 
 def test_rule_counts_per_format():

@@ -12,19 +12,19 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from layout.image_grid import _reading_order
-from ocr.errors import InputError
-from ocr.origin import Box, Origin
-from ocr.paddle_engine import OcrModels, threads_per_worker, usable_cpus
-from ocr.page_model import PageLine
+from disclosure.layout.image_grid import _reading_order
+from disclosure.ocr.errors import InputError
+from disclosure.ocr.origin import Box, Origin
+from disclosure.ocr.paddle_engine import OcrModels, threads_per_worker, usable_cpus
+from disclosure.ocr.page_model import PageLine
 from synthetic.pdf_render import PDF_STYLES, render_pdf
 from synthetic.scan_render import SCAN_STYLES, render_scan, scanned_pdf
 from synthetic.scoring import score
 from synthetic.values import random_truth
-from table_recon.formats import FORMATS
-from workers.cli import main
-from workers import pipeline
-from workers.pipeline import InspectOptions, _read_scan as read_scan, inspect_file
+from disclosure.table_recon.formats import FORMATS
+from disclosure.workers.cli import main
+from disclosure.workers import pipeline
+from disclosure.workers.pipeline import InspectOptions, _read_scan as read_scan, inspect_file
 
 
 def _scanned_pdf(fmt: str, style: str, seed: int, folder: Path, *, plant_error: bool = False,
@@ -90,7 +90,8 @@ def _with_page_scanned(pdf: Path, number: int, out: Path) -> Path:
 
 @pytest.mark.parametrize("plant_error", [False, True])
 def test_a_scanned_page_among_born_digital_ones_is_read_by_ocr_once(tmp_path, monkeypatch, plant_error):
-    import ocr.scan
+    from disclosure import ocr
+    import disclosure.ocr.scan  # noqa: F401  (the module, for monkeypatching)
 
     truth = random_truth(FORMATS["2021"], 4, plant_error=plant_error)
     pdf = render_pdf(truth, PDF_STYLES["portrait"], tmp_path / "report.pdf", 4)
@@ -158,7 +159,7 @@ def test_ocr_models_that_are_not_models_are_refused_in_one_line(tmp_path, spoil,
     # in a process of its own: paddle, given a model file it cannot parse, ends its process
     folder = _model_folder(tmp_path / "models", spoil)
     scan = Path(__file__).resolve().parent.parent / "samples" / "generated_sealed_scan_2021.pdf"
-    run = subprocess.run([sys.executable, "-c", "from workers.cli import entry_point; entry_point()", "inspect",
+    run = subprocess.run([sys.executable, "-c", "from disclosure.workers.cli import entry_point; entry_point()", "inspect",
                           str(scan), "--ocr-models", str(folder)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 2, run.stderr
     assert run.stderr.count("\n") == 1 and message in run.stderr, run.stderr
@@ -222,7 +223,7 @@ def test_a_page_too_small_to_hold_a_table_gets_one_line_and_exit_2(tmp_path, cap
 def test_the_recogniser_is_configured_for_a_bounded_onednn_cache_and_the_threads_asked_for(threads):
     # PaddleOCR caps oneDNN's shape cache (and applies the thread count) only when asked for oneDNN;
     # otherwise paddle 3 still uses it, uncapped, with one thread
-    from ocr.paddle_engine import engine
+    from disclosure.ocr.paddle_engine import engine
 
     for predictor in ("text_recognizer", "text_detector"):
         config = getattr(engine(replace(OcrModels.packaged(), threads=threads)), predictor).config
@@ -231,7 +232,8 @@ def test_the_recogniser_is_configured_for_a_bounded_onednn_cache_and_the_threads
 
 @pytest.mark.parametrize("asked, expected", [(None, threads_per_worker(1, usable_cpus())), (1, 1), (3, 3)])
 def test_a_scan_is_read_with_the_ocr_threads_asked_for(tmp_path, monkeypatch, asked, expected):
-    import ocr.scan
+    from disclosure import ocr
+    import disclosure.ocr.scan  # noqa: F401  (the module, for monkeypatching)
 
     given = []
 
@@ -252,7 +254,7 @@ def test_labels_prose_and_numbers_read_together_are_each_read_as_printed():
     # it; a line longer than a strip is read in pieces; number cells are read in batches
     import unicodedata
 
-    from ocr.paddle_engine import recognize_crops
+    from disclosure.ocr.paddle_engine import recognize_crops
     from tests.test_scan_parts import _printed, _printed_line
 
     texts = ["（一）本机关不掌握相关政府信息", "申请人情况", "法人或其他组织", "行政复议", "总计",

@@ -9,17 +9,17 @@ import cv2
 import numpy as np
 import pytest
 
-from layout.image_grid import _positions, page_from_scan
-from layout.page_rows import _value_columns, grid_rows
-from ocr.origin import Box, Origin
-from ocr.page_model import Grid, GridCell, PageLine
-from ocr.cell_reading import _text_lines
-from ocr.crop_shapes import GAP, LONGEST, REC_HEIGHT, at_rec_height, is_narrow, packed, pieces, to_bucket
-from ocr.paddle_engine import threads_per_worker
-from ocr.same_print import same_print
-from ocr.scan import PAGE_INK, Rule, ScanPage, _without_tables, find_rules, suppress_red
+from disclosure.layout.image_grid import _positions, page_from_scan
+from disclosure.layout.page_rows import _value_columns, grid_rows
+from disclosure.ocr.origin import Box, Origin
+from disclosure.ocr.page_model import Grid, GridCell, PageLine
+from disclosure.ocr.cell_reading import _text_lines
+from disclosure.ocr.crop_shapes import GAP, LONGEST, REC_HEIGHT, at_rec_height, is_narrow, packed, pieces, to_bucket
+from disclosure.ocr.paddle_engine import threads_per_worker
+from disclosure.ocr.same_print import same_print
+from disclosure.ocr.scan import PAGE_INK, Rule, ScanPage, _without_tables, find_rules, suppress_red
 from synthetic.scan_render import _stamp_seal
-from workers.pipeline import InspectOptions
+from disclosure.workers.pipeline import InspectOptions
 
 
 def _jpeg(image: np.ndarray, quality: int) -> np.ndarray:

@@ -15,7 +15,7 @@ import pytest
 
 from synthetic.scan_render import scanned_copy
 from tests.conftest import SAMPLES
-from workers.pipeline import InspectOptions, inspect_file
+from disclosure.workers.pipeline import InspectOptions, inspect_file
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -1,7 +1,7 @@
 import pytest
 
-from ocr.errors import InputError
-from ocr.text_file import decode_text, text_document_from_bytes
+from disclosure.ocr.errors import InputError
+from disclosure.ocr.text_file import decode_text, text_document_from_bytes
 
 TEXT = "政府信息公开工作年度报告\n规章\n"
 

@@ -9,15 +9,15 @@ import cv2
 import numpy as np
 import pytest
 
-from layout.unruled_grid import unruled_tables
-from ocr.origin import Box, Origin
-from ocr.page_model import PageLine
-from ocr.scan import measure_skew
+from disclosure.layout.unruled_grid import unruled_tables
+from disclosure.ocr.origin import Box, Origin
+from disclosure.ocr.page_model import PageLine
+from disclosure.ocr.scan import measure_skew
 from synthetic.pdf_render import pdf_style_variant, render_pdf
 from synthetic.scoring import score
 from synthetic.values import random_truth
-from table_recon.formats import FORMATS
-from workers.pipeline import inspect_file
+from disclosure.table_recon.formats import FORMATS
+from disclosure.workers.pipeline import inspect_file
 
 HEIGHT = 10.0
 

@@ -18,13 +18,13 @@ import pytest
 
 from tests.batch_inputs import make_batch, report_bytes
 from tests.conftest import SAMPLES
-from ocr.paddle_engine import threads_per_worker, usable_cpus
-from workers.document_job import process_document
-from workers.pipeline import InspectOptions
-from workers.watch import JOURNAL, WatchOptions, Watcher, check_folders, free_name
-from workers.watch_state import Journal
+from disclosure.ocr.paddle_engine import threads_per_worker, usable_cpus
+from disclosure.workers.document_job import process_document
+from disclosure.workers.pipeline import InspectOptions
+from disclosure.workers.watch import JOURNAL, WatchOptions, Watcher, check_folders, free_name
+from disclosure.workers.watch_state import Journal
 
-CLI = [sys.executable, "-c", "from workers.cli import entry_point; entry_point()"]
+CLI = [sys.executable, "-c", "from disclosure.workers.cli import entry_point; entry_point()"]
 
 
 def _options(tmp_path: Path, **changes) -> WatchOptions:

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from ocr.errors import InputError
-from ocr.word_file import read_binary_word, read_docx
+from disclosure.ocr.errors import InputError
+from disclosure.ocr.word_file import read_binary_word, read_docx
 from synthetic.docx_render import render_docx
 from synthetic.scoring import score
 from synthetic.values import random_truth
-from table_recon.formats import FORMATS
-from workers.cli import main
-from workers.pipeline import inspect_file
+from disclosure.table_recon.formats import FORMATS
+from disclosure.workers.cli import main
+from disclosure.workers.pipeline import inspect_file
 
 CASES = [("2021", "template"), ("2021", "built"), ("2019", "built")]
 

@@ -21,15 +21,16 @@ import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ocr.errors import DisclosureError, first_line
-from ocr.paddle_engine import usable_cpus
-from workers.document_job import DocumentOutcome, Failure, failed_outcome, process_document
-from workers.inbox_names import is_temporary
-from workers.pipeline import InspectOptions
-from workers.result_store import DocumentRecord, ResultFolder
+from disclosure.ocr.errors import DisclosureError, first_line
+from disclosure.ocr.paddle_engine import usable_cpus
+from disclosure.workers.archive import ArchiveSummary, build_archive
+from disclosure.workers.document_job import DocumentOutcome, Failure, failed_outcome, process_document
+from disclosure.workers.inbox_names import is_temporary
+from disclosure.workers.pipeline import InspectOptions
+from disclosure.workers.result_store import DocumentRecord, ResultFolder
 
 Process = Callable[[Path, InspectOptions, str], DocumentOutcome]
 
@@ -43,6 +44,7 @@ class BackfillOptions:
     retry_failed: bool = False  # a rerun also redoes documents that failed before
     max_bytes: int = 512 << 20
     address: str | None = None  # None: start Ray in this process
+    corrections: Path | None = None  # a reviewer's CSV, applied to the archive built at the end
 
 
 @dataclass
@@ -56,6 +58,7 @@ class BackfillSummary:
     seconds: float = 0.0
     ray_start_s: float = 0.0  # connecting to or starting Ray, and the workers' first readiness
     worker_peak_rss_mb: list[float] = field(default_factory=list)
+    archive: ArchiveSummary | None = None  # ties, database and review page of the whole results folder
 
     def line(self) -> str:
         rate = (self.done + self.failed) / self.seconds if self.seconds else 0.0
@@ -229,6 +232,7 @@ class _Backfill:
 
     def finish(self, job: _Job, outcome: DocumentOutcome) -> None:
         job.outcome, job.data = outcome, None
+        self.results.save_crops(job.sha256, outcome.crops)  # before the record that marks it done
         self.results.save(DocumentRecord(job.sha256, tuple(job.paths), outcome, job.attempts))
         if outcome.ok:
             self.summary.done += 1
@@ -278,7 +282,8 @@ class _Backfill:
         count = self.options.workers or cluster_cpus
         # an embedded Ray is given as many CPUs as workers; the cores are this machine's
         cpus = usable_cpus() if self.options.address is None else cluster_cpus
-        inspect = self.options.inspect.for_workers(count, cpus)
+        # the review page shows PDFs' and scans' cells beside their readings
+        inspect = replace(self.options.inspect.for_workers(count, cpus), cell_crops=True)
         worker_class = _actor_class()
         actors = [worker_class.remote(inspect, process) for _ in range(count)]
         started = time.perf_counter()
@@ -397,6 +402,6 @@ def run_backfill(roots: list[Path], out: Path, options: BackfillOptions = Backfi
             job.drive(process)
         finally:
             ray.shutdown()
-    results.write_tables()
+    job.summary.archive = build_archive(out, options.corrections)
     job.summary.seconds = time.perf_counter() - started
     return job.summary

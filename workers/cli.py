@@ -16,10 +16,10 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ocr.errors import DisclosureError, ExitCode, InputError, TimedOut, first_line
+from disclosure.ocr.errors import DisclosureError, ExitCode, InputError, TimedOut, first_line
 
 if TYPE_CHECKING:
-    from workers.pipeline import InspectOptions
+    from disclosure.workers.pipeline import InspectOptions
 
 log = logging.getLogger("disclosure")
 
@@ -56,6 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     backfill.add_argument("--retry-failed", action="store_true", help="also redo documents that failed before")
     backfill.add_argument("--max-pages", type=_positive, default=400, metavar="N", help="read at most N pages")
     backfill.add_argument("--max-mb", type=_positive, default=512, metavar="MB", help="refuse files larger than this")
+    archive = sub.add_parser("archive", help="rebuild the cross-year ties, archive.sqlite and index.html of a "
+                                             "backfill's results folder, reading no document again")
+    archive.add_argument("results", type=Path, metavar="RESULTS_DIR")
+    for p in (backfill, archive):
+        p.add_argument("--corrections", type=Path, metavar="CSV",
+                       help="reviewers' corrections (columns report,field,value,note), kept in the results "
+                            "folder and applied to every later build")
 
     watch = sub.add_parser("watch", help="read each report dropped into a folder, until stopped")
     watch.add_argument("inbox", type=Path)
@@ -77,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--ocr-threads", type=_positive, metavar="N",
                        help="CPU threads of each OCR process (default: 2, or 1 where the worker processes "
                             "fill the cores)")
-    for p in (parser, inspect, backfill, watch):
+    for p in (parser, inspect, backfill, archive, watch):
         p.add_argument("-v", "--verbose", action="store_true", help="more messages, and tracebacks")
         p.add_argument("-q", "--quiet", action="store_true", help="only errors on stderr")
     return parser
@@ -103,8 +110,8 @@ def _at_least(text: str, low: int) -> int:
 
 def _inspect_options(args: argparse.Namespace, **more) -> InspectOptions:
     """What the reading of each document may vary, from the options every command shares."""
-    from ocr.paddle_engine import OcrModels
-    from workers.pipeline import InspectOptions
+    from disclosure.ocr.paddle_engine import OcrModels
+    from disclosure.workers.pipeline import InspectOptions
 
     models = OcrModels.from_folder(args.ocr_models) if args.ocr_models else None
     return InspectOptions(max_pages=args.max_pages, ocr_models=models, ocr_threads=args.ocr_threads, **more)
@@ -148,7 +155,7 @@ class _LibraryMessagesOnce(logging.Filter):
         return True
 
 
-_OWN_PACKAGES = frozenset({"ocr", "layout", "table_recon", "workers", "synthetic", "__main__"})
+_OWN_PACKAGES = frozenset({"disclosure", "synthetic", "__main__"})
 
 
 def _configure_logging(verbose: bool, quiet: bool) -> None:
@@ -163,12 +170,12 @@ def _configure_logging(verbose: bool, quiet: bool) -> None:
 def _inspect(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from table_recon.report import error_report
-    from workers.pipeline import inspect_file
-    from workers.render import render
+    from disclosure.table_recon.report import error_report
+    from disclosure.workers.pipeline import inspect_file
+    from disclosure.workers.render import render
 
     try:
-        from workers.debug_pages import prepare
+        from disclosure.workers.debug_pages import prepare
 
         options = _inspect_options(args, debug_dir=prepare(args.debug_dir) if args.debug_dir else None)
         with _deadline(args.timeout, args.file.name):
@@ -190,23 +197,38 @@ def _inspect(args: argparse.Namespace) -> int:
 
 
 def _backfill(args: argparse.Namespace) -> int:
-    from workers.backfill import BackfillOptions, run_backfill
-    from workers.progress import document_progress
+    from disclosure.workers.backfill import BackfillOptions, run_backfill
+    from disclosure.workers.corrections import read_corrections
+    from disclosure.workers.progress import document_progress
 
     missing = [str(root) for root in args.roots if not root.exists()]
     if missing:
         raise InputError(f"no such folder: {', '.join(missing)}")
+    if args.corrections is not None:
+        read_corrections(args.corrections)  # a file that cannot be used stops the job before it starts
     options = BackfillOptions(inspect=_inspect_options(args), workers=args.workers,
                               timeout_s=args.timeout, retries=args.retries, retry_failed=args.retry_failed,
-                              max_bytes=args.max_mb << 20, address=args.address)
+                              max_bytes=args.max_mb << 20, address=args.address, corrections=args.corrections)
     with document_progress("backfill", args.quiet) as progress:
         summary = run_backfill(args.roots, args.out, options, progress=progress)
     print(f"disclosure: {summary.line()}; results in {args.out}", file=sys.stderr)
+    if summary.archive is not None and not args.quiet:
+        print(f"disclosure: {summary.archive.line()}; open {args.out / 'index.html'}", file=sys.stderr)
     return int(ExitCode.NOT_VERIFIED if summary.failed else ExitCode.VERIFIED)
 
 
+def _archive(args: argparse.Namespace) -> int:
+    from disclosure.workers.archive import build_archive
+
+    summary = build_archive(args.results, args.corrections)
+    if not args.quiet:
+        print(f"disclosure: {summary.line()}; {summary.seconds:.1f} s; open {args.results / 'index.html'}",
+              file=sys.stderr)
+    return int(ExitCode.VERIFIED)
+
+
 def _watch(args: argparse.Namespace) -> int:
-    from workers.watch import WatchOptions, watch_folder
+    from disclosure.workers.watch import WatchOptions, watch_folder
 
     if not args.quiet:  # one line per file is what a person watching the service wants to see
         logging.getLogger("disclosure.watch").setLevel(logging.DEBUG if args.verbose else logging.INFO)
@@ -227,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
             return _inspect(args)
         if args.command == "backfill":
             return _backfill(args)
+        if args.command == "archive":
+            return _archive(args)
         if args.command == "watch":
             return _watch(args)
     except DisclosureError as err:

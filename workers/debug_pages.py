@@ -8,12 +8,16 @@ readings with their boxes, confidence and alternatives, for readings the picture
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
+import shutil
+import subprocess
 from pathlib import Path
 
-from ocr.errors import InputError
-from ocr.page_model import Page
-from ocr.scan import ScanPage
+from disclosure.ocr.errors import InputError
+from disclosure.ocr.page_model import Page
+from disclosure.ocr.scan import ScanPage
 
 _UNSURE = 0.9
 _SHORTEST_RULE = 30  # pixels; shorter segments are mostly glyph strokes and would hide the print
@@ -30,15 +34,48 @@ def prepare(folder: Path) -> Path:
     return folder
 
 
+# Where Debian, Fedora and Alpine put a CJK font, for a machine without fontconfig's fc-list
+_KNOWN_CJK_FONTS = (
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/wenquanyi/wqy-zenhei/wqy-zenhei.ttc",
+)
+
+
+@functools.cache
+def cjk_font_file() -> Path | None:
+    """A font on this machine that draws Chinese text, or None.
+
+    Asked of fontconfig (fonts covering Chinese only) first, then looked for where distributions
+    install one. The readings drawn are whatever a report prints, so no subset will do.
+    """
+    if shutil.which("fc-list"):
+        try:
+            listed = subprocess.run(["fc-list", ":lang=zh", "-f", "%{file}\n"], capture_output=True,
+                                    text=True, timeout=20, check=False).stdout.split()
+        except (OSError, subprocess.TimeoutExpired):
+            listed = []
+        for name in sorted(listed, key=lambda n: ("zenhei" not in n.lower(), n)):
+            if Path(name).is_file():
+                return Path(name)
+    return next((Path(name) for name in _KNOWN_CJK_FONTS if Path(name).is_file()), None)
+
+
 def _font(size: int):
     from PIL import ImageFont
 
-    from synthetic.font_subset import FONT
-
-    try:
-        return ImageFont.truetype(str(FONT), size)
-    except OSError:  # no CJK font: Latin digits still show
-        return ImageFont.load_default()
+    found = cjk_font_file()
+    if found is not None:
+        try:
+            return ImageFont.truetype(str(found), size)
+        except OSError:
+            pass
+    logging.getLogger(__name__).warning(
+        "no font for Chinese text found (install fonts-wqy-zenhei): labels in the debug pictures "
+        "show as boxes, their readings are in the .json beside them")
+    return ImageFont.load_default(size)
 
 
 def _cells(page: Page) -> list[dict]:

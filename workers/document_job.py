@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ocr.errors import DisclosureError
-from table_recon.report import Status, error_report
-from workers.pipeline import InspectOptions, inspect_file
+from disclosure.ocr.errors import DisclosureError
+from disclosure.table_recon.report import Status, error_report
+from disclosure.workers.pipeline import InspectOptions, read_document
 
 _CHUNK = 1 << 20
 
@@ -45,6 +45,8 @@ class DocumentOutcome:
     report: dict  # the output contract of `inspect --json`
     failure: Failure | None
     seconds: float
+    # PNG crops of the cells a reviewer needs (`cell_crops.py`), where asked for and the file has pages
+    crops: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -62,7 +64,8 @@ def process_document(path: Path, options: InspectOptions = InspectOptions(), nam
     name = name or path.name
     started = time.perf_counter()
     try:
-        report = inspect_file(path, options)
+        reading = read_document(path, options)
+        report = reading.report
     except DisclosureError as err:
         return failed_outcome(name, Failure("input", str(err)), time.perf_counter() - started)
     except MemoryError:
@@ -74,4 +77,9 @@ def process_document(path: Path, options: InspectOptions = InspectOptions(), nam
     if report.status is Status.ERROR:
         stage = report.errors[0].stage if report.errors else "table_recon"
         return DocumentOutcome(name, report.as_dict(), Failure(stage, report.warnings[0]), seconds)
-    return DocumentOutcome(name, report.as_dict(), None, seconds)
+    crops = {}
+    if options.cell_crops:
+        from disclosure.workers.cell_crops import crops_or_none
+
+        crops = crops_or_none(path, reading)
+    return DocumentOutcome(name, report.as_dict(), None, seconds, crops)

@@ -6,21 +6,21 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from layout.crawled_text import split_runs
-from layout.flat_rows import rows_from_text
-from layout.page_rows import rows_from_pages
-from ocr.errors import InputError, reading
-from ocr.html_page import read_html
-from ocr.input_kind import InputKind, sniff_kind
-from ocr.mhtml import read_mhtml
-from ocr.paddle_engine import OcrModels, threads_per_worker, usable_cpus
-from ocr.pdf_text import read_pdf
-from ocr.page_model import Page, PageDocument, Picture
-from ocr.text_file import read_text_document
-from ocr.word_file import read_binary_word, read_docx
-from table_recon.labels import TABLE_VOCABULARY, tables_have_ended
-from table_recon.recon import read_report
-from table_recon.report import Report, Status
+from disclosure.layout.crawled_text import split_runs
+from disclosure.layout.flat_rows import rows_from_text
+from disclosure.layout.page_rows import rows_from_pages
+from disclosure.ocr.errors import InputError, reading
+from disclosure.ocr.html_page import read_html
+from disclosure.ocr.input_kind import InputKind, sniff_kind
+from disclosure.ocr.mhtml import read_mhtml
+from disclosure.ocr.paddle_engine import OcrModels, threads_per_worker, usable_cpus
+from disclosure.ocr.pdf_text import read_pdf
+from disclosure.ocr.page_model import Page, PageDocument, Picture
+from disclosure.ocr.text_file import read_text_document
+from disclosure.ocr.word_file import read_binary_word, read_docx
+from disclosure.table_recon.labels import TABLE_VOCABULARY, tables_have_ended
+from disclosure.table_recon.recon import read_report
+from disclosure.table_recon.report import Report, Status
 
 @dataclass(frozen=True)
 class InspectOptions:
@@ -33,6 +33,7 @@ class InspectOptions:
     ocr_threads: int | None = None
     grid_readers: tuple[str, ...] = ("pdfplumber", "camelot")  # first is the default; the rest referee
     debug_dir: Path | None = None  # where to draw how each scanned page was read
+    cell_crops: bool = False  # cut the crops a review page shows beside readings (PDFs and scans)
 
     def for_workers(self, workers: int, cpus: int) -> InspectOptions:
         """These options for each of `workers` processes sharing `cpus` cores: unless set, the OCR
@@ -47,16 +48,25 @@ def _tables_have_ended(pages: tuple[Page, ...]) -> bool:
     return tables_have_ended([line.text for page in pages for line in page.lines])
 
 
+@dataclass(frozen=True)
+class DocumentReading:
+    """A report and the pages of it read from pixels, by number: what a cell's crop is cut from
+    (the other pages of a PDF are rendered from the file)."""
+
+    report: Report
+    scanned: dict[int, Page]
+    all_scanned: bool = False  # no page had a usable text layer
+
+
 def _read_pdf_with(path: Path, options: InspectOptions, grid_reader,
-                   ocr_pages: dict[int, Page] | None = None) -> tuple[Report, dict[int, Page] | None]:
-    """The report, and the pages of it read by OCR: None where every page was (then no text-layer
-    grid reader can referee the reading). Pages without a usable text layer among pages with one
-    (a stamped table page scanned into a born-digital report) are read by OCR, or taken from
-    `ocr_pages` where an earlier reading already did."""
+                   ocr_pages: dict[int, Page] | None = None) -> DocumentReading:
+    """The report, and the pages of it read by OCR. Pages without a usable text layer among pages
+    with one (a stamped table page scanned into a born-digital report) are read by OCR, or taken
+    from `ocr_pages` where an earlier reading already did."""
     document = read_pdf(path, max_pages=options.max_pages, last_page_needed=_tables_have_ended,
                         grid_reader=grid_reader)
     if all(page.needs_ocr for page in document.pages):
-        return _read_scan(path, InputKind.PDF, options), None
+        return replace(_read_scan(path, InputKind.PDF, options), all_scanned=True)
     wanted = frozenset(page.number for page in document.pages if page.needs_ocr)
     if ocr_pages is None:
         ocr_pages = {page.number: page for page in _scan_pages(path, InputKind.PDF, options, wanted)} if wanted else {}
@@ -65,15 +75,15 @@ def _read_pdf_with(path: Path, options: InspectOptions, grid_reader,
     if ocr_pages:
         note = f"page {', '.join(map(str, sorted(ocr_pages)))}: no usable text layer; read by OCR"
         report = replace(report, warnings=report.warnings + (note,))
-    return report, ocr_pages
+    return DocumentReading(report, ocr_pages)
 
 
 def _scan_pages(path: Path, kind: InputKind, options: InspectOptions, only: frozenset[int] | None = None):
     """Scanned pages one by one (those numbered `only`, if given), each read by OCR and OpenCV
     grids into the page the PDF path reads."""
-    from layout.image_grid import page_from_scan
-    from ocr.cell_reading import read_cells
-    from ocr.scan import page_images, read_scan_page
+    from disclosure.layout.image_grid import page_from_scan
+    from disclosure.ocr.cell_reading import read_cells
+    from disclosure.ocr.scan import page_images, read_scan_page
 
     threads = options.for_workers(1, usable_cpus()).ocr_threads
     models = replace(options.ocr_models or OcrModels.packaged(), threads=threads)
@@ -81,20 +91,21 @@ def _scan_pages(path: Path, kind: InputKind, options: InspectOptions, only: froz
         scan = read_scan_page(image, number, path.name, models)
         page = page_from_scan(scan, path.name, lambda boxes, ruled=True: read_cells(scan.image, boxes, models, ruled=ruled))
         if options.debug_dir is not None:
-            from workers.debug_pages import write_debug_page
+            from disclosure.workers.debug_pages import write_debug_page
 
             write_debug_page(options.debug_dir, path.name, scan, page)
         yield page
 
 
-def _read_scan(path: Path, kind: InputKind, options: InspectOptions) -> Report:
+def _read_scan(path: Path, kind: InputKind, options: InspectOptions) -> DocumentReading:
     """Scanned pages: OCR and OpenCV grids, then the same rows and fields as a born-digital PDF."""
     pages: list[Page] = []
     for page in _scan_pages(path, kind, options):
         pages.append(page)
         if _tables_have_ended(tuple(pages)):
             break
-    return read_report(rows_from_pages(PageDocument(path.name, tuple(pages), len(pages))))
+    report = read_report(rows_from_pages(PageDocument(path.name, tuple(pages), len(pages))))
+    return DocumentReading(report, {page.number: page for page in pages})
 
 
 def _standing(report: Report) -> tuple[int, int]:
@@ -113,21 +124,21 @@ def _pages_in_doubt(report: Report) -> set[int] | None:
     return None if None in pages else pages
 
 
-def _inspect_pdf(path: Path, options: InspectOptions) -> Report:
+def _inspect_pdf(path: Path, options: InspectOptions) -> DocumentReading:
     """pdfplumber's grids first; where its reading is not verified, camelot's lattice reads again
     the pages in doubt, and the reading the rules vouch for more is kept."""
-    first, ocr_pages = _read_pdf_with(path, options, options.grid_readers[0])
+    first = _read_pdf_with(path, options, options.grid_readers[0])
     for other in options.grid_readers[1:]:
-        if first.status is Status.VERIFIED or ocr_pages is None:
+        if first.report.status is Status.VERIFIED or first.all_scanned:
             break
-        doubt = _pages_in_doubt(first)
+        doubt = _pages_in_doubt(first.report)
         default = options.grid_readers[0]
-        second, _ = _read_pdf_with(path, options, other if doubt is None
-                                   else (lambda number: other if number in doubt else default), ocr_pages)
-        if _standing(second) > _standing(first):
+        second = _read_pdf_with(path, options, other if doubt is None
+                                else (lambda number: other if number in doubt else default), first.scanned)
+        if _standing(second.report) > _standing(first.report):
             note = (f"{other}'s reading of the tables was taken over {options.grid_readers[0]}'s: "
-                    f"{_standing(second)[0]} rules hold instead of {_standing(first)[0]}")
-            first = replace(second, warnings=second.warnings + (note,))
+                    f"{_standing(second.report)[0]} rules hold instead of {_standing(first.report)[0]}")
+            first = replace(second, report=replace(second.report, warnings=second.report.warnings + (note,)))
     return first
 
 
@@ -164,11 +175,12 @@ def _read_text(path: Path) -> Report:
     return read_report(rows_from_text(split_runs(read_text_document(path), TABLE_VOCABULARY)))
 
 
-def inspect_file(path: Path, options: InspectOptions = InspectOptions()) -> Report:
-    """Read one report; raise `DisclosureError` when the file cannot be processed at all."""
+def read_document(path: Path, options: InspectOptions = InspectOptions()) -> DocumentReading:
+    """Read one report, keeping the pages read from pixels; raise `DisclosureError` when the file
+    cannot be processed at all."""
     kind = sniff_kind(path)
     if kind is InputKind.TEXT:
-        return _read_text(path)
+        return DocumentReading(_read_text(path), {})
     if kind is InputKind.PDF:
         return _inspect_pdf(path, options)
     if kind is InputKind.IMAGE:
@@ -177,4 +189,9 @@ def inspect_file(path: Path, options: InspectOptions = InspectOptions()) -> Repo
                InputKind.BINARY_WORD: read_binary_word}
     with reading(path):
         document = readers[kind](path)
-    return _read_markup(document, options)
+    return DocumentReading(_read_markup(document, options), {})
+
+
+def inspect_file(path: Path, options: InspectOptions = InspectOptions()) -> Report:
+    """Read one report; raise `DisclosureError` when the file cannot be processed at all."""
+    return read_document(path, options).report

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from table_recon.formats import APPEAL_COLUMNS, APPEAL_GROUPS, FORMATS, field_key
-from table_recon.report import FieldState, Report
+from disclosure.table_recon.formats import APPEAL_COLUMNS, APPEAL_GROUPS, FORMATS, field_key
+from disclosure.table_recon.report import FieldState, Report
 
 _STATE_STYLE = {FieldState.AMBIGUOUS: "bold yellow", FieldState.MISSING: "bold red", FieldState.DERIVED: "cyan"}
 _STATUS_STYLE = {"verified": "bold green", "failed_checks": "bold red", "incomplete": "bold yellow",

@@ -2,9 +2,12 @@
 built from all of them.
 
     OUT/documents/<sha256>.json   one per distinct document: paths, outcome, failure, report
+    OUT/crops/<sha256>/<key>.png  crops of the cells a reviewer needs, for PDFs and scans
     OUT/reports.parquet|csv       one row per report, a column per field
     OUT/fields.parquet|csv        one row per report and field: value, state, page, line, raw text
     OUT/failures.parquet|csv      one row per document that could not be processed, with the reason
+    OUT/ties.parquet|csv          one row per cross-year tie (`archive.py` writes these, the
+                                  database and the review page)
 
 A document's JSON is written atomically once it is finished, so a rerun (after a crash, or with
 more files) skips exactly the documents already done; the tables are rebuilt from the JSON files.
@@ -14,15 +17,17 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from table_recon.formats import FORMATS
-from workers.document_job import DocumentOutcome
+from disclosure.table_recon.formats import FORMATS
+from disclosure.workers.document_job import DocumentOutcome
 
 DOCUMENTS = "documents"
+CROPS = "crops"
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -83,6 +88,17 @@ class ResultFolder:
     def save(self, record: DocumentRecord) -> None:
         write_atomically(self.path_of(record.sha256), json.dumps(record.as_dict(), ensure_ascii=False))
 
+    def save_crops(self, sha256: str, crops: dict[str, bytes]) -> None:
+        """The document's cell crops as CROPS/<sha256>/<field key>.png, replacing any before."""
+        folder = self.root / CROPS / sha256
+        if folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+        if not crops:
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        for key, png in crops.items():
+            (folder / f"{key}.png").write_bytes(png)
+
     def records(self) -> Iterator[dict]:
         if not self.documents.is_dir():
             return
@@ -92,13 +108,15 @@ class ResultFolder:
             except (OSError, ValueError):
                 continue  # a file a person damaged by hand: its document is simply done again
 
-    def write_tables(self) -> dict[str, int]:
-        """Rebuild the Parquet and CSV tables from every document JSON; returns rows per table."""
+    def write_tables(self, records: Iterable[dict] | None = None, ties: Iterable = ()) -> dict[str, int]:
+        """Rebuild the Parquet and CSV tables from the records (default: every document JSON as
+        read) and the cross-year ties; returns rows per table."""
         import pyarrow as pa
         import pyarrow.csv as pa_csv
         import pyarrow.parquet as pq
 
-        tables = build_tables(self.records())
+        tables = build_tables(self.records() if records is None else records)
+        tables["ties"] = [{k: v for k, v in tie.as_dict().items() if not k.endswith("keys")} for tie in ties]
         counts = {}
         for name, rows in tables.items():
             table = pa.Table.from_pylist(rows, schema=_schema(name, rows))
@@ -116,6 +134,7 @@ _REPORT_COLUMNS = ("sha256", "path", "source", "format", "agency", "year", "stat
                    "rules_failed", "fields_unread", "warnings")
 _LONG_COLUMNS = ("sha256", "path", "key", "value", "state", "page", "line", "raw", "confidence")
 _FAILURE_COLUMNS = ("sha256", "path", "stage", "reason", "attempts")
+_TIE_COLUMNS = ("rule", "agency", "year", "prior_year", "ok", "lhs", "rhs", "report", "prior_report")
 
 
 def build_tables(records: Iterable[dict]) -> dict[str, list[dict]]:
@@ -162,6 +181,9 @@ def _schema(name: str, rows: list[dict]):
     elif name == "fields":
         types = {"value": real, "page": integer, "line": integer, "confidence": real}
         columns = [pa.field(c, types.get(c, text)) for c in _LONG_COLUMNS]
+    elif name == "ties":
+        types = {"year": integer, "prior_year": integer, "ok": pa.bool_(), "lhs": real, "rhs": real}
+        columns = [pa.field(c, types.get(c, text)) for c in _TIE_COLUMNS]
     else:
         columns = [pa.field(c, integer if c == "attempts" else text) for c in _FAILURE_COLUMNS]
     return pa.schema(columns)

@@ -22,13 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ocr.errors import InputError
-from ocr.paddle_engine import usable_cpus
-from workers.document_job import DocumentOutcome, Failure, failed_outcome, process_document
-from workers.inbox_names import is_temporary
-from workers.pipeline import InspectOptions
-from workers.result_store import write_atomically
-from workers.watch_state import Job, Journal
+from disclosure.ocr.errors import InputError
+from disclosure.ocr.paddle_engine import usable_cpus
+from disclosure.workers.document_job import DocumentOutcome, Failure, failed_outcome, process_document
+from disclosure.workers.inbox_names import is_temporary
+from disclosure.workers.pipeline import InspectOptions
+from disclosure.workers.result_store import write_atomically
+from disclosure.workers.watch_state import Job, Journal
 
 log = logging.getLogger("disclosure.watch")
 
@@ -101,7 +101,7 @@ class Watcher:
         # forkserver: workers are not forked from this process, whose threads may hold locks; the
         # server imports the pipeline once, so a new worker starts reading at once
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["workers.pipeline"])
+        context.set_forkserver_preload(["disclosure.workers.pipeline"])
         self.pool = ProcessPool(max_workers=options.workers, max_tasks=200, context=context)
         self.running: dict = {}  # future -> job
         self.settling: dict[str, tuple[int, int, float]] = {}  # name -> size, mtime, since

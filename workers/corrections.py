@@ -1,0 +1,145 @@
+"""Reviewers' corrections: a CSV of (report, field, value, note) applied over the printed readings.
+
+A corrected field keeps what was printed beside the correction, and the note, in its cell
+(`printed`, `printed_state`, `correction`); the report's checks and status are recomputed from the
+corrected values. The document's own JSON is never changed: corrections are applied each time the
+archive is built, so removing a line of the file undoes it.
+
+`report` names a document by its id (the sha256, or a unique prefix of at least 8 of its digits),
+by a path it was found at, or by its file name where only one document has it. `value` empty means
+the cell is blank.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from disclosure.ocr.errors import InputError
+from disclosure.table_recon.formats import FORMATS
+from disclosure.table_recon.report import FieldState, status_from
+from disclosure.table_recon.rules import build_rules, evaluate_all, json_number
+
+COLUMNS = ("report", "field", "value", "note")
+_SHORTEST_ID = 8
+
+
+@dataclass(frozen=True)
+class Correction:
+    report: str
+    field: str
+    value: int | float | None
+    note: str
+    line: int  # in the file, for messages
+
+    def where(self, path: Path) -> str:
+        return f"{path.name} line {self.line}"
+
+
+def _number(text: str, where: str) -> int | float | None:
+    text = text.strip().replace(",", "")
+    if text == "":
+        return None
+    try:
+        return json_number(Decimal(text))
+    except InvalidOperation:
+        raise InputError(f"{where}: value {text!r} is not a number (leave it empty for a blank cell)") from None
+
+
+def read_corrections(path: Path) -> tuple[Correction, ...]:
+    """The file's corrections; one line naming the line at fault where it cannot be used."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as err:
+        raise InputError(f"cannot read the corrections file {path}: {err.strerror or err}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path.name}: not UTF-8 text; save the corrections as CSV UTF-8") from None
+    rows = list(csv.reader(text.splitlines()))
+    if not rows or [c.strip().lower() for c in rows[0][:4]] != list(COLUMNS):
+        raise InputError(f"{path.name}: the first line must be the header {','.join(COLUMNS)}")
+    out, seen = [], {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) < 3:
+            raise InputError(f"{path.name} line {number}: expected {','.join(COLUMNS)}, got {len(row)} columns")
+        report, key, value = row[0].strip(), row[1].strip(), row[2]
+        note = row[3].strip() if len(row) > 3 else ""
+        correction = Correction(report, key, _number(value, f"{path.name} line {number}"), note, number)
+        if (report, key) in seen:
+            raise InputError(f"{path.name} line {number}: {report} {key} is corrected on line {seen[report, key]} too")
+        seen[report, key] = number
+        out.append(correction)
+    return tuple(out)
+
+
+def _identify(name: str, records: list[dict]) -> dict | None:
+    by_id = [r for r in records if len(name) >= _SHORTEST_ID and r["sha256"].startswith(name.lower())]
+    if len(by_id) == 1:
+        return by_id[0]
+    by_path = [r for r in records if name in r["paths"]]
+    if len(by_path) == 1:
+        return by_path[0]
+    by_name = [r for r in records if any(Path(p).name == name for p in r["paths"])]
+    return by_name[0] if len(by_name) == 1 else None
+
+
+def recheck(report: dict) -> dict:
+    """The report's checks and status from its cells as they now stand."""
+    fmt = FORMATS.get(report.get("format"))
+    if fmt is None:
+        return report
+    cells = report["cells"]
+    values = {key: rule_value(cell) for key, cell in cells.items()}
+    checks = evaluate_all(build_rules(fmt), values)
+    report["checks"] = [check.as_dict() for check in checks]
+    report["status"] = status_from((FieldState(c["state"]) for c in cells.values()), (c.ok for c in checks)).value
+    return report
+
+
+def rule_value(cell: dict):
+    """What a rule counts of a cell: its number, 0 where printed empty, None where unread."""
+    if cell["state"] == FieldState.EMPTY.value:
+        return 0
+    if cell["state"] in (FieldState.READ.value, FieldState.DERIVED.value):
+        return cell["value"]
+    return None
+
+
+def apply_corrections(records: Iterable[dict], corrections: tuple[Correction, ...], source: Path) -> list[dict]:
+    """The records with every correction applied (copies; the inputs are untouched). A correction
+    naming no finished report, or a field its format does not have, is refused in one line."""
+    records = list(records)
+    done = [r for r in records if r["outcome"] == "done" and r.get("report")]
+    by_id: dict[str, list[Correction]] = {}
+    for correction in corrections:
+        record = _identify(correction.report, done)
+        if record is None:
+            raise InputError(f"{correction.where(source)}: no report {correction.report!r} in these results "
+                             f"(name it by its id, a path it was read from, or its file name)")
+        fmt = FORMATS.get(record["report"].get("format"))
+        if fmt is None or correction.field not in fmt.keys():
+            raise InputError(f"{correction.where(source)}: the report {correction.report!r} (format "
+                             f"{record['report'].get('format')}) has no field {correction.field!r}")
+        by_id.setdefault(record["sha256"], []).append(correction)
+    out = []
+    for record in records:
+        mine = by_id.get(record["sha256"])
+        if not mine:
+            out.append(record)
+            continue
+        record = copy.deepcopy(record)
+        report = record["report"]
+        for correction in mine:
+            cell = report["cells"][correction.field]
+            cell.update({"printed": cell.get("value"), "printed_state": cell["state"], "value": correction.value,
+                         "state": (FieldState.EMPTY if correction.value is None else FieldState.READ).value,
+                         "correction": correction.note or "corrected by a reviewer"})
+            report["fields"][correction.field] = correction.value
+        report["corrected"] = sorted(c.field for c in mine)
+        out.append({**record, "report": recheck(report)})
+    return out
