@@ -19,6 +19,11 @@ from disclosure.ocr.scan import SCAN_DPI
 _MIN_INK_PIXELS = 20
 _FAINT_SHARE = 0.15  # of a line's darkness, below which a group of columns set apart is specks
 
+_LIGHT_REMAINS = 0.25  # of a line's darkest print, below which a column holds only a seal's remains
+_LIGHT_LINE = 0.5  # of a cell's darkest print, below which a line with little ink is a seal's remains
+_STRAY_MARKS = ".:·"
+_STRAY_MARK_DOUBT = 0.9  # a reading that lost a speck is named when its rules fail
+
 
 def _crop(image: np.ndarray, box: tuple[float, float, float, float], inset: int) -> np.ndarray:
     x0, top, x1, bottom = (int(round(v)) for v in box)
@@ -63,11 +68,15 @@ def _text_lines(ink: np.ndarray, dpi: float) -> list[tuple[int, int]]:
 
 def _print_columns(gray: np.ndarray, ink: np.ndarray, dpi: float) -> np.ndarray:
     """The columns of a line of print, without faint specks off to its sides (a seal's remains
-    or noise), which would widen the crop and cost the recogniser a leading minus sign. A group of
-    columns set apart by more than a character's gap is dropped from either end while it holds
-    little of the line's darkness."""
-    darkness = np.where(ink, _INK_LEVEL - gray.astype(np.int32), 0).sum(axis=0)
-    cols = np.flatnonzero(ink.any(axis=0))
+    or noise), which would widen the crop and cost the recogniser a leading minus sign. Columns
+    whose ink is far lighter than the line's darkest are not print; a group of columns set apart
+    by more than a character's gap is dropped from either end while it holds little of the
+    line's darkness."""
+    depth = np.where(ink, _INK_LEVEL - gray.astype(np.int32), 0)
+    darkness = depth.sum(axis=0)
+    # columns with print as dark as the line's own, not only the far lighter remains of a seal
+    strong = ink.any(axis=0) & (depth.max(axis=0) >= _LIGHT_REMAINS * depth.max())
+    cols = np.flatnonzero(strong)
     groups = np.split(cols, np.flatnonzero(np.diff(cols) > dpi / 10) + 1)
     total = float(darkness.sum()) or 1.0
     while len(groups) > 1:
@@ -76,6 +85,20 @@ def _print_columns(gray: np.ndarray, ink: np.ndarray, dpi: float) -> np.ndarray:
             break
         groups = groups[1:] if left <= right else groups[:-1]
     return np.concatenate(groups)
+
+
+def _main_lines(gray: np.ndarray, ink: np.ndarray, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The lines of a cell without those that hold little of its darkness and are far lighter
+    than its print: specks a seal left above or below a number are no line of it, while the short
+    last line of a wrapped label, as dark as the rest, stays."""
+    if len(lines) < 2:
+        return lines
+    depth = np.where(ink, _INK_LEVEL - gray.astype(np.int32), 0)
+    darkness = [float(depth[a:b].sum()) for a, b in lines]
+    peaks = [int(depth[a:b].max()) for a, b in lines]
+    total, darkest = sum(darkness) or 1.0, max(peaks) or 1
+    return [line for line, dark, peak in zip(lines, darkness, peaks)
+            if dark / total >= _FAINT_SHARE or peak >= _LIGHT_LINE * darkest]
 
 
 @dataclass(frozen=True)
@@ -106,7 +129,7 @@ def read_cells(image: np.ndarray, boxes: list[tuple[float, float, float, float]]
         ink = inner < _INK_LEVEL
         if not inner.size or int(ink.sum()) < _MIN_INK_PIXELS:
             continue
-        for start, end in _text_lines(ink, dpi):
+        for start, end in _main_lines(inner, ink, _text_lines(ink, dpi)):
             cols = _print_columns(inner[start:end], ink[start:end], dpi)
             line_box = (left + cols[0] - inset, top + start - inset, left + cols[-1] + 1 + inset, top + end + inset)
             owners.append(index)
@@ -122,7 +145,13 @@ def read_cells(image: np.ndarray, boxes: list[tuple[float, float, float, float]]
             others = [ch for ch in reading.text if ch not in NUMERIC_CHARACTERS and not ch.isspace()]
             numeric_looking = reading.digits and len(others) <= 1 and len(reading.text.strip()) <= len(reading.digits) + 1
             if numeric_looking and reading.digits_confidence >= min(0.6, reading.confidence):
-                out[index] = CellReading(reading.digits, reading.digits_confidence, reading.alternatives)
+                digits, confidence = reading.digits, reading.digits_confidence
+                # a dot or colon before the first digit or after the last is no part of a number:
+                # a speck a seal or the scan left beside it
+                bare = digits.strip(_STRAY_MARKS)
+                if bare != digits and bare[:1].isdigit() and bare[-1:].isdigit():
+                    digits, confidence = bare, confidence * _STRAY_MARK_DOUBT
+                out[index] = CellReading(digits, confidence, reading.alternatives)
                 continue
         text = "".join(r.text for r in lines)
         alternatives = ()

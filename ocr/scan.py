@@ -108,17 +108,36 @@ def _at_scan_dpi(image: np.ndarray) -> np.ndarray:
 
 
 _SEAL_CHROMA = 150  # YCrCb red-difference above which a pixel is (near) red ink; grey print is 128
+_THIN_INK = 0.15  # the density of seal ink above which a pixel is taken to lie under the seal
+# under the seal, a print grey (brightness over the seal's alone) below the first is ink, above
+# the second paper: JPEG and the ink's unevenness leave the seal alone at 0.85-1.1
+_INK_GREY, _PAPER_GREY = 0.35, 0.85
+
+
+def _full_ink(luma: np.ndarray, chroma: np.ndarray) -> tuple[float, float] | None:
+    """The seal's ink at full strength: its red-difference, that of its median red pixel, and its
+    brightness, that of the darkest tenth of its redder half (print under the ink is dark but less
+    red, so it is not among them; the ink lies thicker in some places). None where too few
+    pixels are red to tell."""
+    ink = chroma > _SEAL_CHROMA
+    if ink.sum() < 50:
+        return None
+    middle = float(np.percentile(chroma[ink], 50))
+    reddest = chroma >= middle
+    return float(np.percentile(luma[reddest], 10)), middle
 
 
 def suppress_red(image: np.ndarray) -> np.ndarray:
     """The page in grey with a red seal taken out, keeping the print under it.
 
-    Under red ink the red channel still carries the print (red light passes the ink, and black
-    print absorbs it). JPEG keeps colour at half resolution, so a seal's edge pixels lose their
-    redness and would stay as a grey outline: the red channel is rebuilt from each pixel's
-    brightness and the strongest red-difference around it. In that zone a pixel's grey is its red
-    channel relative to seal over bare paper, squared so that print the ink has lightened stays
-    ink; elsewhere the grey is the usual one."""
+    Stamp ink is a filter: a pixel under the seal is as bright as the paper, times the print's
+    grey, times the ink's transmission at its density there, and that transmission falls in a
+    straight line from 1 (no ink) to the ink's own at full strength, read off the seal's reddest
+    pixels. The density is read from how red the pixel is; dividing its brightness (what JPEG
+    keeps sharp) by the ink's transmission leaves the print alone, for any shade of red and any
+    density, thick or thin, and what is lighter than print becomes paper. Print under the seal is
+    dark and hardly red, so it stays ink. The zone the seal covers reaches a few pixels past its
+    redness, since JPEG keeps colour at half resolution."""
     import cv2
 
     ycc = cv2.cvtColor(image, cv2.COLOR_BGR2YCrCb).astype(np.float32)
@@ -126,11 +145,20 @@ def suppress_red(image: np.ndarray) -> np.ndarray:
     nearby = cv2.dilate(chroma, np.ones((5, 5), np.uint8))
     zone = nearby > _SEAL_CHROMA
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    if zone.any():  # then some pixel is red ink itself: the zone is its neighbourhood
-        red = luma + 1.402 * (nearby - 128)  # the red channel, from YCrCb
-        paper_under_seal = max(float(np.median(red[chroma > _SEAL_CHROMA])), 1.0)
-        relative = np.clip(red[zone] / paper_under_seal, 0.0, 1.0)
-        gray[zone] = (255 * relative**2).astype(np.uint8)
+    ink = _full_ink(luma, chroma) if zone.any() else None
+    if ink is None:
+        return cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+    ink_luma, ink_chroma = ink
+    paper = max(float(np.percentile(luma, 95)), ink_luma + 1.0)
+    # each pixel's own redness: the strongest around it would take grey print beside a stroke of
+    # ink for ink, and erase it
+    density = np.clip((chroma - 128.0) / max(ink_chroma - 128.0, 1.0), 0.0, 1.0)
+    # thin ink of a pale seal is hardly red at all: the zone is wherever the ink lies, however thin
+    zone |= density > _THIN_INK
+    seal_alone = paper * (1.0 - density * (1.0 - ink_luma / paper))
+    print_grey = luma / seal_alone
+    unmixed = np.clip((print_grey[zone] - _INK_GREY) / (_PAPER_GREY - _INK_GREY), 0.0, 1.0)
+    gray[zone] = (255 * unmixed).astype(np.uint8)
     return cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
 
 

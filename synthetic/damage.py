@@ -43,3 +43,16 @@ def damaged_word_parts(data: bytes, count: int, seed: int) -> list[bytes]:
                 target.writestr(info.filename, mutations(part, 1, rng.randrange(10**6))[0] if info.filename == victim else part)
         out.append(buffer.getvalue())
     return out
+
+
+def repeated_stretches(data: bytes, count: int, seed: int, start: int = 0) -> list[bytes]:
+    """A stretch of the bytes from `start` on repeated in place: in a JPEG's scan data, the picture
+    below it is drawn again, shifted (a transfer that resent a block)."""
+    rng = random.Random(seed)
+    body = len(data) - start
+    out = []
+    for _ in range(count):
+        at = start + rng.randrange(body // 8, body * 7 // 8)
+        span = rng.randint(max(1, body // 60), max(2, body // 8))
+        out.append(data[:at] + data[at:at + span] + data[at:])
+    return out

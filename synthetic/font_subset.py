@@ -18,12 +18,12 @@ FONT = Path(__file__).parent / "fonts" / "wqy-zenhei-subset.ttf"
 
 def printed_characters() -> set[str]:
     """Every character a generator may print: template labels, headings, prose, agency names."""
-    from synthetic import pdf_render, report_text, values
+    from synthetic import pdf_render, report_text, scan_render, values
     from disclosure.table_recon import formats
 
     texts = [string.printable, "０１２３４５６７８９＋－．，（）：；。、“”《》—/　", *values.AGENCIES,
              *pdf_render.PRINTED_TEXT, report_text.NARRATIVE_TEMPLATE, report_text.RULES_ANNOTATION,
-             *report_text.CLOSING_TEXT]
+             *report_text.CLOSING_TEXT, scan_render.SEAL_TEXT, scan_render.SEAL_NAME]
     for fmt in formats.FORMATS.values():
         texts += [label for _, label in fmt.column_labels + formats._COMMON_COLUMN_LABELS]
         for table in fmt.tables:

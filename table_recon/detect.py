@@ -1,4 +1,5 @@
-"""Which statutory format a report is in, and the agency and year from its title."""
+"""Which statutory format a report is in, and the agency and year from its title (the agency from
+its signature where the title names none)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,11 @@ FIRST_STATUTORY_YEAR = 2019
 _TITLE_END = re.compile(r"一.总体情况|^一.")
 _YEAR = re.compile(r"((?:19|20)\d{2})年度?")
 _REPORT_WORDS = ("政府信息公开", "年度报告", "政务公开")
+# a signature line: an office's name, ending as offices' names end, under the last section
+_SIGNATURE = re.compile(r"^[\u4e00-\u9fff（）()]{4,40}(局|厅|委员会|委|政府|办公室|办公厅|部|院|署|中心|管理委员会|"
+                        r"办事处|街道|镇|乡|公司|所|站|队|会)$")
+_DATE_LINE = re.compile(r"^[\d〇零一二三四五六七八九]{4}年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日$")
+_LAST_LINES = 4
 
 
 @dataclass(frozen=True)
@@ -48,9 +54,20 @@ def agency_and_year(title: str) -> tuple[str | None, int | None]:
     return (agency or None), year
 
 
+def signature_agency(lines: list[str]) -> str | None:
+    """The office signing the report: a name among its last lines (before or after the date)."""
+    last = [normalize_label(line) for line in lines if normalize_label(line)][-_LAST_LINES:]
+    for line in reversed(last):
+        if _DATE_LINE.match(line):
+            continue
+        return line if _SIGNATURE.match(line) and "年度报告" not in line else None
+    return None
+
+
 def detect_format(lines: list[str]) -> Detection:
     title = title_text(lines)
     agency, year = agency_and_year(title)
+    agency = agency or signature_agency(lines)
     text = normalize_label("".join(lines))
     scores = {name: sum(text.count(marker) > 0 for marker in spec.markers) for name, spec in FORMATS.items()}
     if year is not None and year < FIRST_STATUTORY_YEAR:

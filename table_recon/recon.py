@@ -12,7 +12,8 @@ from disclosure.table_recon.formats import FormatSpec, field_key
 from disclosure.table_recon.narrative import find_ties
 from disclosure.table_recon.placement import solve
 from disclosure.table_recon.row_readings import Piece, TooManyCandidates, Unit, row_candidates
-from disclosure.table_recon.report import FieldReading, FieldState, Report, StageError, Status, error_report, status_of
+from disclosure.table_recon.report import (FieldReading, FieldState, Report, Stage, StageError, Status, error_report,
+                                           status_of)
 from disclosure.table_recon.row_match import MatchedRow, match_rows
 from disclosure.table_recon.rules import build_rules, evaluate, evaluate_all, json_number, rules_within
 
@@ -133,7 +134,7 @@ def read_report(rows: RowSequence, *, errors: tuple[StageError, ...] = ()) -> Re
     lines = [text for text, _ in rows.text_lines]
     detection = detect_format(lines)
     if detection.format is None:
-        report = error_report(rows.source, detection.reason, "table_recon", year=detection.year,
+        report = error_report(rows.source, detection.reason, Stage.TABLE_RECON, year=detection.year,
                               agency=detection.agency)
         return replace(report, errors=errors + report.errors)
     fmt = detection.format
@@ -141,7 +142,7 @@ def read_report(rows: RowSequence, *, errors: tuple[StageError, ...] = ()) -> Re
     if not seen and all(r.state is FieldState.MISSING for r in readings.values()):
         message = "no statutory tables found in the report"
         return Report(rows.source, fmt.name, detection.agency, detection.year, Status.ERROR,
-                      warnings=(message,), errors=errors + (StageError("table_recon", message),))
+                      warnings=(message,), errors=errors + (StageError(Stage.TABLE_RECON, message),))
     rules = build_rules(fmt)
     readings, choices = choose_alternatives(readings, rules)
     values = {key: r.rule_value for key, r in readings.items()}

@@ -59,14 +59,26 @@ class FieldReading:
         return out
 
 
+class Stage(enum.StrEnum):
+    """Where reading a document stopped or went wrong: the pipeline's stages, and the runners'."""
+
+    INPUT = "input"  # the file itself: unreadable, damaged, not a report's format
+    OCR = "ocr"
+    LAYOUT = "layout"
+    TABLE_RECON = "table_recon"
+    INTERNAL = "internal"  # a bug
+    TIMEOUT = "timeout"  # past the runner's time limit
+    WORKER = "worker"  # the worker process died under it, again and again
+
+
 @dataclass(frozen=True)
 class StageError:
-    stage: str  # "ocr", "layout", "table_recon"
+    stage: Stage
     message: str
     page: int | None = None
 
     def as_dict(self) -> dict:
-        return {"stage": self.stage, "message": self.message, **({"page": self.page} if self.page else {})}
+        return {"stage": self.stage.value, "message": self.message, **({"page": self.page} if self.page else {})}
 
 
 @dataclass(frozen=True)
@@ -124,7 +136,7 @@ def status_from(states: Iterable[FieldState], oks: Iterable[bool | None]) -> Sta
     return Status.VERIFIED
 
 
-def error_report(source: str, message: str, stage: str, *, year: int | None = None,
+def error_report(source: str, message: str, stage: Stage, *, year: int | None = None,
                  agency: str | None = None) -> Report:
     return Report(source=source, format=None, agency=agency, year=year, status=Status.ERROR,
                   warnings=(message,), errors=(StageError(stage, message),))

@@ -25,3 +25,14 @@ def test_agency_and_year_from_titles():
         "宁波市镇海区人力资源和社会保障局", 2020)
     assert agency_and_year("2021年杭州市西湖区教育局政府信息公开工作年度报告") == ("杭州市西湖区教育局", 2021)
     assert agency_and_year("淮安市关于2023年度政府信息公开工作年度报告") == ("淮安市", 2023)
+
+
+def test_an_untitled_agency_is_taken_from_the_signature_under_the_last_section():
+    body = ["2021年政府信息公开工作年度报告", "一、总体情况", "本年制发件数", "六、其他需要报告的事项", "无。"]
+    assert detect_format(body + ["杭州市西湖区教育局", "2022年1月20日"]).agency == "杭州市西湖区教育局"
+    assert detect_format(body + ["二〇二二年一月二十日", "杭州市西湖区 教育局"]).agency == "杭州市西湖区教育局"
+    assert detect_format(body).agency is None  # no signature: no guess from the prose
+    assert detect_format(body + ["（此件公开发布）"]).agency is None
+    # a title that names the agency wins over a signature that abbreviates it
+    titled = ["宁波市镇海区人力资源和社会保障局2020年政府信息公开工作年度报告"] + body[1:] + ["镇海区人力资源和社会保障局"]
+    assert detect_format(titled).agency == "宁波市镇海区人力资源和社会保障局"

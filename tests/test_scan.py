@@ -47,6 +47,21 @@ def test_a_scan_is_read_field_for_field(tmp_path, fmt, style, typeset):
     assert cell.origin.page is not None and cell.origin.box is not None and 0 < cell.origin.confidence <= 1
 
 
+@pytest.mark.parametrize("fmt, style, seed", [
+    ("2021", "seal_crimson_thick", 63),  # dark ink at 300 dpi: its remains read as "1." and "..."
+    ("2021", "seal_orange_thick", 45),  # at 150 dpi: "房", "网0湘", "1" for 0 under the seal's text
+    ("2021", "seal_pink_thick", 27),  # a pale ink whose thin edges are hardly red: "23" for 2
+    ("2019", "seal_red_thin", 20),  # ink run thin, 150 dpi
+])
+def test_a_seal_whose_lettering_crosses_the_numbers_hides_none_of_them(tmp_path, fmt, style, seed):
+    # the agency's name along the ring and 政务公开专用章 across it, stamped over table 三's numbers
+    truth, path = _scanned_pdf(fmt, style, seed, tmp_path)
+    report = inspect_file(path, InspectOptions())
+    result = score(truth, report)
+    assert result.right == result.fields, result
+    assert report.status.value == "verified"
+
+
 def test_a_rough_scan_reaches_the_accuracy_aim_and_places_no_wrong_number_in_a_ruled_table(tmp_path):
     # 150 dpi, blurred, noisy, JPEG at 60, a seal over table 三, skewed
     truth, path = _scanned_pdf("2021", "rough", 1, tmp_path)

@@ -18,7 +18,7 @@ from disclosure.ocr.crop_shapes import GAP, LONGEST, REC_HEIGHT, at_rec_height, 
 from disclosure.ocr.paddle_engine import threads_per_worker
 from disclosure.ocr.same_print import same_print
 from disclosure.ocr.scan import PAGE_INK, Rule, ScanPage, _without_tables, find_rules, suppress_red
-from synthetic.scan_render import _stamp_seal
+from synthetic.scan_render import SEAL_SHADES, Seal, _stamp_seal
 from disclosure.workers.pipeline import InspectOptions
 
 
@@ -43,6 +43,31 @@ def test_a_red_seal_is_taken_out_and_the_print_under_it_kept():
     assert under.sum() > 100 and bare.sum() > 1000
     assert np.median(gray[under]) < 100  # print under the seal stays ink
     assert (gray[bare] > 185).mean() > 0.97  # the seal over bare paper is gone, outline included
+
+
+@pytest.mark.parametrize("shade", sorted(SEAL_SHADES))
+@pytest.mark.parametrize("ink", [(0.3, 0.7), (0.7, 1.0)])
+def test_a_lettered_seal_of_any_shade_and_ink_is_taken_out_and_numbers_under_it_kept(shade, ink):
+    page = np.full((1400, 1100, 3), 250, np.uint8)
+    page[100:1300:40, 20:1080] = 0  # rules
+    for y in range(120, 1300, 40):
+        for x in range(60, 1080, 120):  # counts, and an amount with its decimal point
+            cv2.putText(page, "7730.28" if x == 540 else "80", (x, y + 15), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (0, 0, 0), 1,
+                        cv2.LINE_AA)
+    seal = Seal(SEAL_SHADES[shade], ink, text=True, over_numbers=True)
+    stamped = _stamp_seal(page, random.Random(3), seal, "江苏省交通运输厅")
+    noisy = np.clip(stamped + np.random.default_rng(1).normal(0, 5, stamped.shape), 0, 255).astype(np.uint8)
+    gray = cv2.cvtColor(suppress_red(_jpeg(noisy, 80)), cv2.COLOR_BGR2GRAY)
+    where = (_stamp_seal(np.full_like(page, 250), random.Random(3), seal, "江苏省交通运输厅") < 240).any(axis=2)
+    print_ = page[..., 0] < 100
+    under = where & print_
+    bare = where & ~cv2.dilate(print_.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    assert under.sum() > 500 and bare.sum() > 5000
+    # the print keeps its full darkness under ink of any density (dividing by the ink's own
+    # transmission), where keeping the red channel alone leaves it greyer the thicker the ink
+    assert np.median(gray[under]) < 10 and (gray[under] > 160).mean() < 0.02
+    # the ring, the star and the lettering go: what is left is specks (JPEG's, on the darkest ink)
+    assert (gray[bare] < 200).mean() < 0.12
 
 
 def test_a_page_without_red_keeps_its_grey():

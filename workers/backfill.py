@@ -26,6 +26,7 @@ from pathlib import Path
 
 from disclosure.ocr.errors import DisclosureError, first_line
 from disclosure.ocr.paddle_engine import usable_cpus
+from disclosure.table_recon.report import Stage
 from disclosure.workers.archive import ArchiveSummary, build_archive
 from disclosure.workers.document_job import DocumentOutcome, Failure, failed_outcome, process_document
 from disclosure.workers.inbox_names import is_temporary
@@ -209,10 +210,10 @@ def _read(path: Path, max_bytes: int) -> tuple[bytes | None, Failure | None]:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return None, Failure("input", f"{path.name} is {size >> 20} MiB, over the limit of {max_bytes >> 20} MiB")
+            return None, Failure(Stage.INPUT, f"{path.name} is {size >> 20} MiB, over the limit of {max_bytes >> 20} MiB")
         return path.read_bytes(), None
     except OSError as err:
-        return None, Failure("input", f"cannot read {path}: {err.strerror or err}")
+        return None, Failure(Stage.INPUT, f"cannot read {path}: {err.strerror or err}")
 
 
 class _Backfill:
@@ -240,7 +241,7 @@ class _Backfill:
             self.summary.failed += 1
         self._advance()
 
-    def fail(self, job: _Job, stage: str, reason: str) -> None:
+    def fail(self, job: _Job, stage: Stage, reason: str) -> None:
         self.finish(job, failed_outcome(job.name, Failure(stage, reason)))
 
     def has_work(self) -> bool:
@@ -294,7 +295,7 @@ class _Backfill:
         running: dict = {}  # result ref -> (actor, job)
         recovering: dict = {}  # ping ref -> actor, while Ray restarts the actor
 
-        def abandon(actor, head_stage: str | None) -> None:
+        def abandon(actor, head_stage: Stage) -> None:
             """The actor is gone: its current document is charged, the ones queued behind it go back.
             Documents it finished are finished first, their results waited for: the news of its
             death can arrive before the last result it sent, which would charge that document."""
@@ -311,13 +312,13 @@ class _Backfill:
                 if position > 0:
                     job.attempts -= 1
                     self.queued.appendleft(job)
-                elif head_stage == "timeout":
-                    self.fail(job, "timeout", f"not finished after {self.options.timeout_s:g} s")
+                elif head_stage is Stage.TIMEOUT:
+                    self.fail(job, Stage.TIMEOUT, f"not finished after {self.options.timeout_s:g} s")
                 elif job.attempts <= self.options.retries:
                     self.summary.retried += 1
                     self.queued.appendleft(job)
                 else:
-                    self.fail(job, "worker", f"the worker process died {job.attempts} times while reading it")
+                    self.fail(job, Stage.WORKER, f"the worker process died {job.attempts} times while reading it")
             lanes[actor].clear()
             recovering[actor.ping.remote()] = actor
 
@@ -348,7 +349,7 @@ class _Backfill:
                 try:
                     outcome = ray.get(ref)
                 except RayActorError:
-                    abandon(actor, "worker")
+                    abandon(actor, Stage.WORKER)
                     continue
                 del running[ref]
                 lanes[actor].remove(ref)
@@ -358,7 +359,7 @@ class _Backfill:
             for actor in actors:
                 if lanes[actor] and now - since[actor] > self.options.timeout_s:
                     ray.kill(actor, no_restart=False)
-                    abandon(actor, "timeout")
+                    abandon(actor, Stage.TIMEOUT)
         self.summary.worker_peak_rss_mb = _peak_rss(actors)
 
 

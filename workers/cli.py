@@ -170,7 +170,7 @@ def _configure_logging(verbose: bool, quiet: bool) -> None:
 def _inspect(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from disclosure.table_recon.report import error_report
+    from disclosure.table_recon.report import Stage, error_report
     from disclosure.workers.pipeline import inspect_file
     from disclosure.workers.render import render
 
@@ -185,7 +185,7 @@ def _inspect(args: argparse.Namespace) -> int:
         if args.verbose:
             traceback.print_exc()
         if args.json:
-            print(json.dumps(error_report(args.file.name, str(err), "input").as_dict(), ensure_ascii=False))
+            print(json.dumps(error_report(args.file.name, str(err), Stage.INPUT).as_dict(), ensure_ascii=False))
         return int(err.exit_code)
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))

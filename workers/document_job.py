@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from disclosure.ocr.errors import DisclosureError
-from disclosure.table_recon.report import Status, error_report
+from disclosure.table_recon.report import Stage, Status, error_report
 from disclosure.workers.pipeline import InspectOptions, read_document
 
 _CHUNK = 1 << 20
@@ -30,11 +30,11 @@ def content_hash(path: Path) -> str:
 
 @dataclass(frozen=True)
 class Failure:
-    stage: str  # "input" (the file itself), "ocr"/"layout"/"table_recon", "internal", "timeout", "worker"
+    stage: Stage
     reason: str
 
     def as_dict(self) -> dict:
-        return {"stage": self.stage, "reason": self.reason}
+        return {"stage": self.stage.value, "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -67,15 +67,15 @@ def process_document(path: Path, options: InspectOptions = InspectOptions(), nam
         reading = read_document(path, options)
         report = reading.report
     except DisclosureError as err:
-        return failed_outcome(name, Failure("input", str(err)), time.perf_counter() - started)
+        return failed_outcome(name, Failure(Stage.INPUT, str(err)), time.perf_counter() - started)
     except MemoryError:
-        return failed_outcome(name, Failure("internal", "ran out of memory"), time.perf_counter() - started)
+        return failed_outcome(name, Failure(Stage.INTERNAL, "ran out of memory"), time.perf_counter() - started)
     except Exception as err:  # a bug on one document must not stop the others
-        return failed_outcome(name, Failure("internal", f"{type(err).__name__}: {err}"),
+        return failed_outcome(name, Failure(Stage.INTERNAL, f"{type(err).__name__}: {err}"),
                               time.perf_counter() - started)
     seconds = time.perf_counter() - started
     if report.status is Status.ERROR:
-        stage = report.errors[0].stage if report.errors else "table_recon"
+        stage = report.errors[0].stage if report.errors else Stage.TABLE_RECON
         return DocumentOutcome(name, report.as_dict(), Failure(stage, report.warnings[0]), seconds)
     crops = {}
     if options.cell_crops:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from disclosure.ocr.errors import InputError
 from disclosure.ocr.paddle_engine import usable_cpus
+from disclosure.table_recon.report import Stage
 from disclosure.workers.document_job import DocumentOutcome, Failure, failed_outcome, process_document
 from disclosure.workers.inbox_names import is_temporary
 from disclosure.workers.pipeline import InspectOptions
@@ -122,13 +123,13 @@ class Watcher:
         try:
             return future.result()
         except FutureTimeout:
-            return failed_outcome(job.name, Failure("timeout", f"not finished after {self.options.timeout_s:g} s"))
+            return failed_outcome(job.name, Failure(Stage.TIMEOUT, f"not finished after {self.options.timeout_s:g} s"))
         except ProcessExpired as err:
             return failed_outcome(job.name, Failure(
-                "worker", f"the reading process died {job.attempts} time(s), last with exit code {err.exitcode}; "
+                Stage.WORKER, f"the reading process died {job.attempts} time(s), last with exit code {err.exitcode}; "
                           f"given up"))
         except Exception as err:  # the worker could not even start on it
-            return failed_outcome(job.name, Failure("internal", f"{type(err).__name__}: {err}"))
+            return failed_outcome(job.name, Failure(Stage.INTERNAL, f"{type(err).__name__}: {err}"))
 
     def _reader_died(self, future) -> bool:
         from pebble import ProcessExpired
@@ -191,7 +192,7 @@ class Watcher:
         result_name = free_name(self.options.out, name + ".json", self.journal.result_name_taken)
         stat = (self.inbox / name).lstat()
         job = self.journal.claim(name, stat.st_size, stat.st_mtime_ns, result_name)
-        self._write(job, failed_outcome(name, Failure("input", reason)))
+        self._write(job, failed_outcome(name, Failure(Stage.INPUT, reason)))
 
     def _ready_files(self) -> list[tuple[str, os.stat_result]]:
         """Files whose size and time have not changed for the settle period, not yet claimed."""
