@@ -104,12 +104,11 @@ def test_narrative_disagreeing_with_the_table_is_a_warning_not_a_failure(capsys,
 
 
 def test_internal_error_is_one_line_without_verbose(capsys, monkeypatch):
-    from disclosure import workers
-    import disclosure.workers.pipeline  # noqa: F401  (the module, for monkeypatching)
+    from disclosure.workers import pipeline
 
     def boom(*args, **kwargs):
         raise RuntimeError("simulated fault")
 
-    monkeypatch.setattr(workers.pipeline, "inspect_file", boom)
+    monkeypatch.setattr(pipeline, "inspect_file", boom)
     code, _, err = run(capsys, "inspect", str(SEED))
     assert code == 2 and "simulated fault" in err and "Traceback" not in err

@@ -74,3 +74,12 @@ def test_a_driver_with_the_token_reads_the_archive_on_the_cluster(tmp_path, toke
                             env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert len(list((tmp_path / "out" / "documents").glob("*.json"))) == 2
+
+
+def test_without_an_address_the_backfill_starts_its_own_ray_beside_a_cluster_left_running(tmp_path, token_cluster):
+    # `ray start` leaves this machine's latest cluster where ray.init() would join it and refuse
+    # the CPUs the backfill asks for
+    result = subprocess.run([*CLI, "backfill", str(_archive(tmp_path)), "--out", str(tmp_path / "out"),
+                             "--workers", "1"], env=_env(), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert len(list((tmp_path / "out" / "documents").glob("*.json"))) == 2

@@ -105,15 +105,14 @@ def _with_page_scanned(pdf: Path, number: int, out: Path) -> Path:
 
 @pytest.mark.parametrize("plant_error", [False, True])
 def test_a_scanned_page_among_born_digital_ones_is_read_by_ocr_once(tmp_path, monkeypatch, plant_error):
-    from disclosure import ocr
-    import disclosure.ocr.scan  # noqa: F401  (the module, for monkeypatching)
+    from disclosure.ocr import scan
 
     truth = random_truth(FORMATS["2021"], 4, plant_error=plant_error)
     pdf = render_pdf(truth, PDF_STYLES["portrait"], tmp_path / "report.pdf", 4)
     mixed = _with_page_scanned(pdf, 2, tmp_path / "mixed.pdf")
     read = []
-    real_read = ocr.scan.read_scan_page
-    monkeypatch.setattr(ocr.scan, "read_scan_page", lambda image, number, *rest: read.append(number) or
+    real_read = scan.read_scan_page
+    monkeypatch.setattr(scan, "read_scan_page", lambda image, number, *rest: read.append(number) or
                         real_read(image, number, *rest))
     report = inspect_file(mixed, InspectOptions())
     result = score(truth, report)
@@ -247,8 +246,7 @@ def test_the_recogniser_is_configured_for_a_bounded_onednn_cache_and_the_threads
 
 @pytest.mark.parametrize("asked, expected", [(None, threads_per_worker(1, usable_cpus())), (1, 1), (3, 3)])
 def test_a_scan_is_read_with_the_ocr_threads_asked_for(tmp_path, monkeypatch, asked, expected):
-    from disclosure import ocr
-    import disclosure.ocr.scan  # noqa: F401  (the module, for monkeypatching)
+    from disclosure.ocr import scan
 
     given = []
 
@@ -256,7 +254,7 @@ def test_a_scan_is_read_with_the_ocr_threads_asked_for(tmp_path, monkeypatch, as
         given.append(models.threads)
         raise InputError("stop after the first page")
 
-    monkeypatch.setattr(ocr.scan, "read_scan_page", read_scan_page)
+    monkeypatch.setattr(scan, "read_scan_page", read_scan_page)
     path = tmp_path / "page.png"
     Image.new("RGB", (600, 800), "white").save(path)
     with pytest.raises(InputError, match="stop after"):

@@ -19,7 +19,7 @@ from disclosure.table_recon.agency import agency_key
 from disclosure.table_recon.cross_year import CrossYearTie, SameYear, YearReport, cross_year_ties
 from disclosure.workers.archive_db import write_database
 from disclosure.workers.corrections import apply_corrections, read_corrections, rule_value
-from disclosure.workers.result_store import DOCUMENTS, ResultFolder
+from disclosure.workers.result_store import DOCUMENTS, ResultFolder, fields_unread
 from disclosure.workers.review_page import write_review_page
 
 CORRECTIONS = "corrections.csv"
@@ -54,7 +54,7 @@ def year_report(record: dict) -> YearReport | None:
     cells = report.get("cells", {})
     return YearReport(record["sha256"], agency, report["year"], report["format"],
                       {key: rule_value(cell) for key, cell in cells.items()}, report.get("status", ""),
-                      sum(c["state"] in ("missing", "ambiguous") for c in cells.values()))
+                      fields_unread(report))
 
 
 def archive_ties(records: Iterable[dict]) -> tuple[tuple[CrossYearTie, ...], tuple[SameYear, ...]]:

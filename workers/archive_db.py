@@ -22,6 +22,7 @@ from pathlib import Path
 
 from disclosure.table_recon.agency import agency_key
 from disclosure.table_recon.cross_year import CrossYearTie, SameYear
+from disclosure.workers.result_store import fields_unread, rules_failed
 
 _SCHEMA = """
 create table reports (report text primary key, source text, path text, agency text, agency_key text,
@@ -55,11 +56,11 @@ def _report_rows(records: list[dict], ties_failed: dict[str, int], same_year_as:
         if record["outcome"] != "done":
             continue
         report = record["report"]
-        checks, cells = report.get("checks", []), report.get("cells", {})
+        checks = report.get("checks", [])
         yield (record["sha256"], report.get("source"), record["paths"][0] if record["paths"] else None,
                report.get("agency"), agency_key(report.get("agency")), report.get("year"), report.get("format"),
-               report.get("status"), sum(c["ok"] is not None for c in checks), sum(c["ok"] is False for c in checks),
-               sum(c["state"] in ("missing", "ambiguous") for c in cells.values()),
+               report.get("status"), sum(c["ok"] is not None for c in checks), rules_failed(report),
+               fields_unread(report),
                ties_failed.get(record["sha256"], 0), int(bool(report.get("corrected"))),
                same_year_as.get(record["sha256"]))
 

@@ -186,7 +186,9 @@ def _start_ray(address: str | None, workers: int | None) -> None:
         if address:
             ray.init(address=address, **common)
         else:
-            ray.init(num_cpus=workers or usable_cpus(), **common)
+            # a Ray of its own, even where `ray start` left a cluster running on this machine
+            # (ray.init() would join that one, and refuse the CPUs asked for)
+            ray.init(address="local", num_cpus=workers or usable_cpus(), **common)
     except (ConnectionError, TimeoutError, RuntimeError) as err:
         where = f"the Ray cluster at {address}" if address else "a local Ray"
         raise DisclosureError(f"could not start or reach {where}: {first_line(err)}; "

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
+from disclosure.ocr.input_kind import InputKind, sniff_kind
 from disclosure.table_recon.cross_year import TIE_FIELDS
 from disclosure.table_recon.report import FieldState, Report
 from disclosure.workers.pipeline import DocumentReading
@@ -78,18 +79,10 @@ def cell_crops(path: Path, reading: DocumentReading, keys: Iterable[str]) -> dic
 
 def crops_or_none(path: Path, reading: DocumentReading) -> dict[str, bytes]:
     """The crops, or none where cutting them fails: a picture is never worth a document's result."""
-    if not reading.scanned and path.suffix.lower() != ".pdf" and not _is_pdf(path):
-        return {}
     try:
+        if not reading.scanned and sniff_kind(path) is not InputKind.PDF:
+            return {}
         return cell_crops(path, reading, involved_keys(reading.report))
     except Exception as err:  # noqa: BLE001 - the reading stands without its pictures
         log.warning("%s: no cell crops: %s: %s", path.name, type(err).__name__, err)
         return {}
-
-
-def _is_pdf(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(5) == b"%PDF-"
-    except OSError:
-        return False

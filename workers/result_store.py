@@ -137,6 +137,15 @@ _FAILURE_COLUMNS = ("sha256", "path", "stage", "reason", "attempts")
 _TIE_COLUMNS = ("rule", "agency", "year", "prior_year", "ok", "lhs", "rhs", "report", "prior_report")
 
 
+def rules_failed(report: dict) -> int:
+    return sum(check["ok"] is False for check in report.get("checks", []))
+
+
+def fields_unread(report: dict) -> int:
+    """Fields that could not be read, or placed: missing or ambiguous."""
+    return sum(cell["state"] in ("missing", "ambiguous") for cell in report.get("cells", {}).values())
+
+
 def build_tables(records: Iterable[dict]) -> dict[str, list[dict]]:
     reports, fields, failures = [], [], []
     for record in records:
@@ -152,8 +161,7 @@ def build_tables(records: Iterable[dict]) -> dict[str, list[dict]]:
         row = {"sha256": record["sha256"], "path": path, "source": report["source"],
                "format": report["format"], "agency": report["agency"], "year": report["year"],
                "status": report["status"], "rules_checked": sum(1 for c in checks if c["ok"] is not None),
-               "rules_failed": sum(1 for c in checks if c["ok"] is False),
-               "fields_unread": sum(1 for c in cells.values() if c["state"] in ("missing", "ambiguous")),
+               "rules_failed": rules_failed(report), "fields_unread": fields_unread(report),
                "warnings": len(report.get("warnings", []))}
         row.update({key: _float(report["fields"].get(key)) for key in _FIELD_KEYS})
         reports.append(row)

@@ -20,7 +20,7 @@ from disclosure.table_recon.agency import agency_key
 from disclosure.table_recon.cross_year import CrossYearTie, SameYear
 from disclosure.table_recon.formats import APPEAL_COLUMNS, APPEAL_GROUPS, FORMATS, field_key
 from disclosure.table_recon.rules import build_rules
-from disclosure.workers.result_store import CROPS, write_atomically
+from disclosure.workers.result_store import CROPS, fields_unread, rules_failed, write_atomically
 
 REVIEW = "review"
 _TABLE_TITLES = {"active": "二、主动公开政府信息情况", "apply": "三、收到和处理政府信息公开申请情况",
@@ -117,10 +117,8 @@ def write_review_page(root: Path, records: Iterable[dict], ties: tuple[CrossYear
                              failure.get("stage"), failure.get("reason")])
             continue
         report, rid = record["report"], record["sha256"]
-        checks, cells = report.get("checks", []), report.get("cells", {})
         listed.append([rid, report.get("agency") or "", report.get("year"), report.get("format"),
-                       report.get("status"), sum(c["ok"] is False for c in checks),
-                       sum(c["state"] in ("missing", "ambiguous") for c in cells.values()),
+                       report.get("status"), rules_failed(report), fields_unread(report),
                        sum(t.ok is False and t.report == rid for t in ties_of[rid]),
                        len(report.get("corrected", [])), report.get("source") or "", same_year_as.get(rid),
                        agency_key(report.get("agency")) or ""])
