@@ -37,6 +37,13 @@ class FieldState(str, enum.Enum):
     MISSING = "missing"  # not found or unreadable
 
 
+def rule_value_of(state: FieldState, value: Number | None) -> Number | None:
+    """What a rule counts of a field: its number, 0 where printed empty, None where unread."""
+    if state is FieldState.EMPTY:
+        return 0
+    return value if state in (FieldState.READ, FieldState.DERIVED) else None
+
+
 @dataclass(frozen=True)
 class FieldReading:
     value: Number | None
@@ -46,9 +53,7 @@ class FieldReading:
 
     @property
     def rule_value(self) -> Number | None:
-        if self.state is FieldState.EMPTY:
-            return 0
-        return self.value if self.state in (FieldState.READ, FieldState.DERIVED) else None
+        return rule_value_of(self.state, self.value)
 
     def as_dict(self) -> dict:
         out: dict = {"value": json_number(self.value), "state": self.state.value}

@@ -67,8 +67,7 @@ def check_results_folder(root: Path) -> None:
 
 
 def keep_corrections(root: Path, corrections_file: Path) -> None:
-    """Checks the file reads, then keeps a copy in the results folder for every later build."""
-    read_corrections(corrections_file)
+    """A copy of a corrections file that has been applied, in the results folder for every later build."""
     if corrections_file.resolve() != (root / CORRECTIONS).resolve():
         shutil.copyfile(corrections_file, root / CORRECTIONS)
 

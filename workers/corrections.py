@@ -21,7 +21,7 @@ from pathlib import Path
 
 from disclosure.ocr.errors import InputError
 from disclosure.table_recon.formats import FORMATS
-from disclosure.table_recon.report import FieldState, status_from
+from disclosure.table_recon.report import FieldState, rule_value_of, status_from
 from disclosure.table_recon.rules import build_rules, evaluate_all, json_number
 
 COLUMNS = ("report", "field", "value", "note")
@@ -102,12 +102,8 @@ def recheck(report: dict) -> dict:
 
 
 def rule_value(cell: dict):
-    """What a rule counts of a cell: its number, 0 where printed empty, None where unread."""
-    if cell["state"] == FieldState.EMPTY.value:
-        return 0
-    if cell["state"] in (FieldState.READ.value, FieldState.DERIVED.value):
-        return cell["value"]
-    return None
+    """What a rule counts of a cell as the report's JSON gives it."""
+    return rule_value_of(FieldState(cell["state"]), cell.get("value"))
 
 
 def apply_corrections(records: Iterable[dict], corrections: tuple[Correction, ...], source: Path) -> list[dict]:
