@@ -3,7 +3,12 @@
 Each row becomes a `Unit`: its field keys and the candidate readings of its cells
 (`row_readings`). The solver then looks for the assignments that make the most rules hold; a key
 on which all of them agree is placed, a key on which they differ stays ambiguous and is reported
-with its candidates, never silently picked.
+with its candidates, never silently picked. Rules failing in every such assignment are findings
+even where the placement of their cells is in doubt.
+
+Two solvers, the first cheaper where it suffices: the residual walk (`rule_support`), exact but
+bounded in steps, for assignments under which every rule holds; then the integer program
+(`fewest_failures`), for any number of failing rules.
 """
 
 from __future__ import annotations
@@ -11,13 +16,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from disclosure.table_recon.row_readings import Piece, Unit, rule_state
+from disclosure.table_recon.fewest_failures import fewest_failures
+from disclosure.table_recon.row_readings import Piece, Unit
 from disclosure.table_recon.rule_support import supported_readings
 from disclosure.table_recon.rules import Number, Rule
-
-MAX_SOLUTIONS = 32
-MAX_NODES = 60_000
-MAX_FAILURES_TRIED = 3
 
 
 @dataclass(frozen=True)
@@ -26,17 +28,9 @@ class Placement:
 
     placed: Mapping[str, Piece]
     ambiguous: Mapping[str, tuple[Piece, ...]]
-    solutions: int
-    failures: int  # rules failing in the best assignments (0 where the rules can all hold)
-    exhausted: bool  # the search hit its node limit: ambiguity may be under-reported
-
-
-def _bounds(unit: Unit) -> dict[str, tuple[Number, Number] | None]:
-    out: dict[str, tuple[Number, Number] | None] = {}
-    for column, key in enumerate(unit.keys):
-        values = [candidate[column].rule_value for candidate in unit.candidates]
-        out[key] = None if any(v is None for v in values) else (min(values), max(values))
-    return out
+    failures: int  # rules failing in the best assignments (0 where the rules can all hold; -1 unknown)
+    failing: frozenset[str]  # rule ids failing in every best assignment
+    exhausted: bool  # the solver went over its budget: every open key of a group is left ambiguous
 
 
 def solve(units: list[Unit], rules: tuple[Rule, ...]) -> Placement:
@@ -51,15 +45,15 @@ def solve(units: list[Unit], rules: tuple[Rule, ...]) -> Placement:
         else:
             open_units.append(unit)
     if not open_units:
-        return Placement(placed, {}, 1, 0, False)
+        return Placement(placed, {}, 0, frozenset(), False)
     # Rows that share no rule are placed independently: a search over their product would only
     # multiply solutions (table 二's rows, which no rule ties, against table 三's).
     parts = [_solve_linked(linked, fixed, rules) for linked in _linked_units(open_units, rules)]
     for part in parts:
         placed.update(part.placed)
-    return Placement(placed, {k: v for part in parts for k, v in part.ambiguous.items()},
-                     min(part.solutions for part in parts), sum(max(part.failures, 0) for part in parts)
-                     if all(part.failures >= 0 for part in parts) else -1, any(part.exhausted for part in parts))
+    failures = -1 if any(part.failures < 0 for part in parts) else sum(part.failures for part in parts)
+    return Placement(placed, {k: v for part in parts for k, v in part.ambiguous.items()}, failures,
+                     frozenset().union(*(part.failing for part in parts)), any(part.exhausted for part in parts))
 
 
 def _linked_units(units: list[Unit], rules: tuple[Rule, ...]) -> list[list[Unit]]:
@@ -74,126 +68,31 @@ def _linked_units(units: list[Unit], rules: tuple[Rule, ...]) -> list[list[Unit]
 
 
 def _solve_linked(open_units: list[Unit], fixed: dict[str, Number | None], rules: tuple[Rule, ...]) -> Placement:
-    placed: dict[str, Piece] = {}
     open_keys = {key for unit in open_units for key in unit.keys}
     relevant = [rule for rule in rules if open_keys.intersection(rule.keys)]
     fixed = {k: v for k, v in fixed.items() if any(k in rule.keys for rule in relevant)}
-    narrowed = _propagate(open_units, fixed, relevant)
-    if narrowed is not None:
-        open_units = narrowed
     # Units that make up a whole side of a rule (a total row) go first: they bound the others.
     sides = [set(side) for rule in relevant for side in (rule.lhs, rule.rhs)]
-    open_units.sort(key=lambda u: (-sum(side <= set(u.keys) for side in sides), len(u.candidates)))
-
-    if narrowed is not None:
-        support = supported_readings([(u.keys, [[p.rule_value for p in c] for c in u.candidates]) for u in open_units],
-                                     fixed, relevant)
-        if support is not None and all(support):
-            return _summarise(open_units, [], placed, 0, False, support)
-        if support is not None:
-            narrowed = None  # no assignment holds every rule: look for those with the fewest failing
-    for bound in range(0 if narrowed is not None else 1, MAX_FAILURES_TRIED + 1):
-        solutions, capped = _search(open_units, fixed, relevant, bound)
-        if solutions:
-            return _summarise(open_units, solutions, placed, bound, capped)
-        if capped:
-            break
-    # No assignment found within the limits: every open key stays ambiguous with its candidates.
-    return _summarise(open_units, [], placed, -1, True)
+    open_units = sorted(open_units, key=lambda u: (-sum(side <= set(u.keys) for side in sides), len(u.candidates)))
+    values = [(u.keys, [[p.rule_value for p in c] for c in u.candidates]) for u in open_units]
+    support = supported_readings(values, fixed, relevant)
+    if support is not None and all(support):
+        return _summarise(open_units, support, 0, frozenset())
+    fewest = fewest_failures(values, fixed, relevant)
+    if fewest is None:
+        return _summarise(open_units, None, -1, frozenset())
+    # over its budget, the solver still gives the rules failing in every best assignment
+    return _summarise(open_units, fewest.support, fewest.failures, fewest.failing)
 
 
-def _propagate(units: list[Unit], fixed: dict, rules: list[Rule]) -> list[Unit] | None:
-    """Drop each unit's candidates that no values of the other units could complete into a solution
-    where every rule holds; None when some unit is left with none (the rules cannot all hold)."""
-    by_key: dict[str, list[Rule]] = {}
-    for rule in rules:
-        for key in rule.keys:
-            by_key.setdefault(key, []).append(rule)
-    domains = [list(unit.candidates) for unit in units]
-    changed = True
-    while changed:
-        changed = False
-        bounds: dict[str, tuple[Number, Number] | None] = {}
-        for unit, domain in zip(units, domains):
-            bounds.update(_bounds(Unit(unit.keys, tuple(domain))))
-        for index, unit in enumerate(units):
-            touched = list({id(r): r for key in unit.keys for r in by_key.get(key, ())}.values())
-            others = {k: v for k, v in bounds.items() if k not in unit.keys}
-            keep = []
-            for candidate in domains[index]:
-                values = {**fixed, **{k: p.rule_value for k, p in zip(unit.keys, candidate)}}
-                if all(rule_state(rule, values, others) is not False for rule in touched):
-                    keep.append(candidate)
-            if not keep:
-                return None
-            if len(keep) < len(domains[index]):
-                domains[index] = keep
-                changed = True
-                bounds.update(_bounds(Unit(unit.keys, tuple(keep))))
-    return [Unit(unit.keys, tuple(domain)) for unit, domain in zip(units, domains)]
-
-
-def _search(units: list[Unit], fixed: dict, relevant: list[Rule], bound: int) -> tuple[list[tuple[int, ...]], bool]:
-    values = dict(fixed)
-    bounds: dict[str, tuple[Number, Number] | None] = {}
-    for unit in units:
-        bounds.update(_bounds(unit))
-    by_key: dict[str, list[Rule]] = {}
-    for rule in relevant:
-        for key in rule.keys:
-            by_key.setdefault(key, []).append(rule)
-    touched_by = [list({id(r): r for key in unit.keys for r in by_key.get(key, ())}.values()) for unit in units]
-    solutions: list[tuple[int, ...]] = []
-    nodes = 0
-    capped = False
-
-    def failures(rules: list[Rule]) -> int:
-        return sum(1 for rule in rules if rule_state(rule, values, bounds) is False)
-
-    def visit(depth: int, failed: int, chosen: list[int]) -> bool:
-        nonlocal nodes, capped
-        if depth == len(units):
-            solutions.append(tuple(chosen))
-            capped = len(solutions) >= MAX_SOLUTIONS
-            return capped
-        unit, touched = units[depth], touched_by[depth]
-        before = failures(touched)
-        saved = {key: bounds.pop(key) for key in unit.keys}
-        for index, candidate in enumerate(unit.candidates):
-            nodes += 1
-            if nodes > MAX_NODES:
-                capped = True
-                break
-            for key, piece in zip(unit.keys, candidate):
-                values[key] = piece.rule_value
-            now = failed + failures(touched) - before
-            if now <= bound:
-                chosen.append(index)
-                stop = visit(depth + 1, now, chosen)
-                chosen.pop()
-                if stop:
-                    break
-        for key in unit.keys:
-            values.pop(key, None)
-        bounds.update(saved)
-        return capped
-
-    visit(0, failures(relevant), [])
-    return solutions, capped
-
-
-def _summarise(units, solutions, placed, bound, capped, support: list[set[int]] | None = None) -> Placement:
-    """Keys on which every assignment agrees are placed; where the search was cut short, a key is
-    placed only if every candidate of its row agrees on it. `support`, where given, holds each
-    unit's readings that occur in some assignment, in place of listed `solutions`."""
-    placed = dict(placed)
+def _summarise(units: list[Unit], support: list[set[int]] | None, failures: int,
+               failing: frozenset[str]) -> Placement:
+    """Keys on which every supported reading of their row agrees are placed. Without `support` (the
+    solver went over its budget) a key is placed only if every candidate of its row agrees on it."""
+    placed: dict[str, Piece] = {}
     ambiguous: dict[str, tuple[Piece, ...]] = {}
     for depth, unit in enumerate(units):
-        if support is not None:
-            readings = sorted(support[depth])
-        else:
-            readings = sorted({solution[depth] for solution in solutions}) if solutions and not capped \
-                else range(len(unit.candidates))
+        readings = sorted(support[depth]) if support is not None else range(len(unit.candidates))
         for column, key in enumerate(unit.keys):
             if unit.truncated:
                 ambiguous[key] = tuple({p.value: p for p in (c[column] for c in unit.candidates)}.values())
@@ -206,5 +105,4 @@ def _summarise(units, solutions, placed, bound, capped, support: list[set[int]] 
                 placed[key] = next(iter(pieces.values()))
             else:
                 ambiguous[key] = tuple(pieces.values())
-    count = len(solutions) if support is None else max(1, min(len(found) for found in support))
-    return Placement(placed, ambiguous, count, bound, capped)
+    return Placement(placed, ambiguous, failures, failing, support is None)

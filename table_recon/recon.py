@@ -67,7 +67,10 @@ def _reading(piece: Piece) -> FieldReading:
     return FieldReading(piece.value, FieldState.READ, piece.origin, note)
 
 
-def reconstruct(rows: RowSequence, fmt: FormatSpec) -> tuple[dict[str, FieldReading], list[str], list[dict], list[dict], set[str]]:
+def reconstruct(rows: RowSequence, fmt: FormatSpec) -> tuple[dict[str, FieldReading], list[str], list[dict], list[dict],
+                                                             set[str], frozenset[str]]:
+    """The fields, warnings, ambiguities, extra rows, the tables seen, and the rules that fail under
+    every placement of the cells that the rules leave open."""
     rules = build_rules(fmt)
     matches = match_rows(rows.rows, fmt)
     warnings = list(matches.warnings)
@@ -83,7 +86,7 @@ def reconstruct(rows: RowSequence, fmt: FormatSpec) -> tuple[dict[str, FieldRead
                                      "several placements of the flattened cells satisfy the rules")
         ambiguities.append({"field": key, "candidates": [json_number(p.value) for p in pieces]})
     if placement.exhausted:
-        warnings.append("the placement search hit its limit; some ambiguity may be unreported")
+        warnings.append("the placement search hit its limit: every cell it had to place is left ambiguous")
 
     for match in matches.matched:
         if match.how == "position":
@@ -111,7 +114,11 @@ def reconstruct(rows: RowSequence, fmt: FormatSpec) -> tuple[dict[str, FieldRead
     extra = [{"table": name, "label": row.label, "cells": [c.text for c in row.cells],
               "origin": row.label_origins[0].as_dict() if row.label_origins else None}
              for name, row in matches.extra if any(normalize_text(c.text) for c in row.cells)]
-    return readings, warnings, ambiguities, extra, set(matches.tables_seen)
+    if placement.failures > len(placement.failing):
+        named = f"only {len(placement.failing)} of them the same rule" if placement.failing else "no one rule"
+        warnings.append(f"every placement of the flattened cells that the rules leave open fails {placement.failures} "
+                        f"rules, {named} in all of them")
+    return readings, warnings, ambiguities, extra, set(matches.tables_seen), placement.failing
 
 
 def _expand_collapsed(match: MatchedRow, readings: dict[str, FieldReading], warnings: list[str]) -> None:
@@ -138,7 +145,7 @@ def read_report(rows: RowSequence, *, errors: tuple[StageError, ...] = ()) -> Re
                               agency=detection.agency)
         return replace(report, errors=errors + report.errors)
     fmt = detection.format
-    readings, warnings, ambiguities, extra, seen = reconstruct(rows, fmt)
+    readings, warnings, ambiguities, extra, seen, failing = reconstruct(rows, fmt)
     if not seen and all(r.state is FieldState.MISSING for r in readings.values()):
         message = "no statutory tables found in the report"
         return Report(rows.source, fmt.name, detection.agency, detection.year, Status.ERROR,
@@ -147,6 +154,10 @@ def read_report(rows: RowSequence, *, errors: tuple[StageError, ...] = ()) -> Re
     readings, choices = choose_alternatives(readings, rules)
     values = {key: r.rule_value for key, r in readings.items()}
     checks = evaluate_all(rules, values)
+    undecided = [check.rule for check in checks if check.ok is None and check.rule in failing]
+    checks = tuple(replace(check, ok=False) if check.rule in undecided else check for check in checks)
+    warnings += [f"{rule} fails under every placement of the flattened cells that fails the fewest rules"
+                 for rule in undecided]
     warnings += [f"alternative reading taken: {choice.describe()}" for choice in choices]
     warnings += doubts(readings, checks)
     ties = find_ties(rows.text_lines, values)

@@ -17,12 +17,14 @@ from collections.abc import Mapping, Sequence
 
 from disclosure.table_recon.rules import Number, Rule
 
-MAX_STEPS = 300_000  # (vector, reading) pairs tried; past it the caller searches instead
+MAX_STEPS = 20_000  # (vector, reading) pairs tried; past it the caller solves an integer program
+
+Units = Sequence[tuple[tuple[str, ...], Sequence[Sequence[Number | None]]]]
 
 _UNKNOWN = None  # a rule with an unreadable value in it: it can no longer fail
 
 
-def _contribution(rule: Rule, keys: Sequence[str], values: Sequence[Number | None]) -> Number | None:
+def contribution(rule: Rule, keys: Sequence[str], values: Sequence[Number | None]) -> Number | None:
     total: Number = 0
     for key, value in zip(keys, values):
         sign = 1 if key in rule.lhs else -1 if key in rule.rhs else 0
@@ -41,7 +43,7 @@ def _settled(rule: Rule, keys: Sequence[str], values: Sequence[Number | None],
              fixed: Mapping[str, Number | None]) -> bool:
     """A rule all of whose cells are this reading's or fixed holds, or cannot be evaluated."""
     both = {**fixed, **dict(zip(keys, values))}
-    residual = _contribution(rule, list(both), list(both.values()))
+    residual = contribution(rule, list(both), list(both.values()))
     return residual is None or residual == 0
 
 
@@ -55,9 +57,9 @@ def _prune_rule_by_rule(units, fixed: Mapping[str, Number | None], rules: Sequen
     while changed:
         changed = False
         for rule in rules:
-            adds = [{index: _contribution(rule, keys, candidates[index]) for index in allowed[u]}
+            adds = [{index: contribution(rule, keys, candidates[index]) for index in allowed[u]}
                     for u, (keys, candidates) in enumerate(units)]
-            start = _contribution(rule, list(fixed), list(fixed.values()))
+            start = contribution(rule, list(fixed), list(fixed.values()))
             if start is None or any(value is None for add in adds for value in add.values()):
                 continue  # the rule may go unevaluated: it rules nothing out
             ahead: list[set] = [{start}]
@@ -77,26 +79,38 @@ def _prune_rule_by_rule(units, fixed: Mapping[str, Number | None], rules: Sequen
     return True
 
 
-def supported_readings(units: Sequence[tuple[tuple[str, ...], Sequence[Sequence[Number | None]]]],
-                       fixed: Mapping[str, Number | None], rules: Sequence[Rule]) -> list[set[int]] | None:
+def distinct_readings(units: Units) -> tuple[list[tuple[tuple[str, ...], list[tuple]]], list[list[int]]]:
+    """Each unit with its candidates' distinct values (a blank dropped here or a 0 printed there are
+    one to the rules), and for each candidate the index of its values among them."""
+    distinct = [list(dict.fromkeys(tuple(values) for values in candidates)) for _, candidates in units]
+    index_of = [[found.index(tuple(values)) for values in candidates]
+                for found, (_, candidates) in zip(distinct, units)]
+    return [(keys, found) for (keys, _), found in zip(units, distinct)], index_of
+
+
+def shared_rules(units: Units, rules: Sequence[Rule]) -> list[Rule]:
+    """The rules that reach more than one unit; a rule within one unit is settled by its readings alone."""
+    touching = [[rule for rule in rules if any(k in rule.keys for k in keys)] for keys, _ in units]
+    return [rule for rule in rules if sum(rule in touched for touched in touching) > 1]
+
+
+def supported_readings(units: Units, fixed: Mapping[str, Number | None], rules: Sequence[Rule]) -> list[set[int]] | None:
     """For each unit (its keys and its candidate readings' values), the indices of the readings
     that occur in some assignment where every rule holds or cannot be evaluated; every set empty
     where no such assignment exists; None where that takes more than MAX_STEPS steps.
 
     Readings of a row with the same values (a blank dropped here or a 0 printed there) are one to
     the rules: each distinct set of values is tried once."""
-    distinct = [list(dict.fromkeys(tuple(values) for values in candidates)) for _, candidates in units]
-    found = _supported_values([(keys, values) for (keys, _), values in zip(units, distinct)], fixed, rules)
+    distinct, index_of = distinct_readings(units)
+    found = _supported_values(distinct, fixed, rules)
     if found is None:
         return None
-    return [{index for index, values in enumerate(candidates) if distinct[u].index(tuple(values)) in found[u]}
-            for u, (_, candidates) in enumerate(units)]
+    return [{i for i in range(len(candidates)) if index_of[u][i] in found[u]} for u, (_, candidates) in enumerate(units)]
 
 
-def _supported_values(units: Sequence[tuple[tuple[str, ...], Sequence[Sequence[Number | None]]]],
-                      fixed: Mapping[str, Number | None], rules: Sequence[Rule]) -> list[set[int]] | None:
+def _supported_values(units: Units, fixed: Mapping[str, Number | None], rules: Sequence[Rule]) -> list[set[int]] | None:
     touching = [[rule for rule in rules if any(k in rule.keys for k in keys)] for keys, _ in units]
-    shared = [rule for rule in rules if sum(rule in touched for touched in touching) > 1]
+    shared = shared_rules(units, rules)
     # a rule within one row (and fixed cells) is settled by each reading alone
     allowed = []
     for (keys, candidates), touched in zip(units, touching):
@@ -108,9 +122,9 @@ def _supported_values(units: Sequence[tuple[tuple[str, ...], Sequence[Sequence[N
     rules = shared
     if not _prune_rule_by_rule(units, fixed, rules, allowed):
         return [set() for _ in units]
-    start = tuple(_contribution(rule, list(fixed), list(fixed.values())) for rule in rules)
+    start = tuple(contribution(rule, list(fixed), list(fixed.values())) for rule in rules)
     # how each reading moves each rule's residual, and the range the rows after it can still move it
-    moves = [[tuple(_contribution(rule, keys, values) for rule in rules) for values in candidates]
+    moves = [[tuple(contribution(rule, keys, values) for rule in rules) for values in candidates]
              for keys, candidates in units]
     touches = [[r for r, rule in enumerate(rules) if any(k in rule.keys for k in keys)] for keys, _ in units]
     last = [max((u for u in range(len(units)) if r in touches[u]), default=-1) for r in range(len(rules))]

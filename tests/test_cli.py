@@ -4,8 +4,11 @@ import json
 
 import pytest
 
-from tests.conftest import SEED
+from disclosure.table_recon.formats import FORMATS
 from disclosure.workers.cli import main
+from synthetic.flat_text import STYLES, render_text
+from synthetic.values import random_truth
+from tests.conftest import SEED
 
 
 def run(capsys, *argv):
@@ -112,3 +115,12 @@ def test_internal_error_is_one_line_without_verbose(capsys, monkeypatch):
     monkeypatch.setattr(pipeline, "inspect_file", boom)
     code, _, err = run(capsys, "inspect", str(SEED))
     assert code == 2 and "simulated fault" in err and "Traceback" not in err
+
+
+def test_json_stays_the_only_output_when_the_placement_solver_repairs_a_solution(capfd, tmp_path):
+    # this report (blanks dropped, one error planted) makes HiGHS print a line of its own to fd 1
+    truth = random_truth(FORMATS["2019"], 12, blank_zeros=1.0, plant_error=True)
+    path = _write(tmp_path, "dropped.txt", render_text(truth, STYLES["dropped"], 12))
+    code = main(["inspect", str(path), "--json"])
+    out, _ = capfd.readouterr()
+    assert json.loads(out)["status"] == "failed_checks" and code == 1

@@ -101,3 +101,33 @@ def test_any_combination_of_perturbations_reads_every_field(fmt, seed, changes):
     result = score(truth, report)
     assert result.right == result.fields, (result.wrong, result.unread)
     assert report.status.value == "verified"
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_every_cell_dropped_is_placed_within_the_budget_with_the_planted_findings(fmt):
+    # every zero printed blank and every blank dropped: each number's column is left to the rules
+    for seed in range(4):
+        truth = random_truth(FORMATS[fmt], seed, blank_zeros=1.0)
+        report = read_bytes(render_text(truth, STYLES["dropped"], seed))
+        result = score(truth, report)
+        assert not any("limit" in w for w in report.warnings), seed
+        assert result.wrong == () and result.ambiguous_missed == () and result.unread == (), (seed, result)
+        assert not any(c.ok is False for c in report.checks)
+
+        planted = random_truth(FORMATS[fmt], 300 + seed, plant_error=True, blank_zeros=1.0)
+        report = read_bytes(render_text(planted, STYLES["dropped"], seed))
+        failing = {c.rule for c in report.checks if c.ok is False}
+        assert not any("limit" in w for w in report.warnings), seed
+        assert report.status.value != "verified"
+        # table 四 is one row of 15 numbers once its blanks are dropped: the fewest failures may put
+        # the error in another group of that row, so only the table is sure
+        table = planted.planted_key.split(".")[0]
+        assert all(rule.startswith(table + ".") for rule in failing), (seed, planted.planted_key, failing)
+        if table == "apply":
+            assert failing <= planted.failing_rules, (seed, planted.planted_key, failing)
+            # the planted row's own total fails under every best placement, though its cells stay in doubt
+            assert failing and report.status.value == "failed_checks", (seed, planted.planted_key)
+            doubtful = {a["field"] for a in report.ambiguities}
+            undecided = [w for w in report.warnings if "fails under every placement" in w]
+            assert undecided and all(not doubtful.intersection(c.keys) or any(c.rule in w for w in undecided)
+                       for c in report.checks if c.ok is False)
