@@ -24,7 +24,8 @@ from decimal import Decimal
 
 import numpy as np
 
-from disclosure.table_recon.rule_support import Units, contribution, distinct_readings, shared_rules
+from disclosure.table_recon.rule_support import (Units, candidates_of, contribution, distinct_readings, settled,
+                                                  shared_rules)
 from disclosure.table_recon.rules import Number, Rule
 
 MAX_NODES = 20_000  # branch-and-bound nodes per solve; past them the group's cells are left ambiguous
@@ -56,17 +57,19 @@ class _Model:
     """The 0/1 program of one linked group of rows, solved again with extra rows as the search asks."""
 
     def __init__(self, units: Units, fixed: Mapping[str, Number | None], rules: Sequence[Rule]) -> None:
-        self.units, self.fixed = units, fixed
-        self.shared = [rule for rule in shared_rules(units, rules)
-                       if contribution(rule, list(fixed), list(fixed.values())) is not None]
+        self.units = units
+        # a shared rule whose fixed cells are unread can never fail: it is no part of the program
+        starts = {rule: contribution(rule, list(fixed), list(fixed.values())) for rule in shared_rules(units, rules)}
+        self.shared = [rule for rule, start in starts.items() if start is not None]
+        self.starts = [starts[rule] for rule in self.shared]
         own = [[rule for rule in rules if rule not in self.shared and any(k in rule.keys for k in keys)]
                for keys, _ in units]
         self.columns = [(u, i) for u, (_, candidates) in enumerate(units) for i in range(len(candidates))]
         self.of_unit = [[col for col, (v, _) in enumerate(self.columns) if v == u] for u in range(len(units))]
-        self.own_failing = [[rule.id for rule in own[u] if self._fails(rule, u, i)] for u, i in self.columns]
+        self.own_failing = [[rule.id for rule in own[u] if not settled(rule, units[u][0], units[u][1][i], fixed)]
+                            for u, i in self.columns]
         self.moves = [tuple(contribution(rule, units[u][0], units[u][1][i]) for rule in self.shared)
                       for u, i in self.columns]
-        self.starts = [contribution(rule, list(fixed), list(fixed.values())) for rule in self.shared]
         n, units_count, rules_count = len(self.columns), len(units), len(self.shared)
         self.size = n + rules_count  # the readings' variables, then one failure variable per rule
         self.scaled = []  # per rule: each column's whole-number move (None: unreadable), the start, a bound
@@ -85,7 +88,6 @@ class _Model:
         self.unavoidable = sum(least)
         self.cost = np.array([len(failing) - least[u] for (u, _), failing in zip(self.columns, self.own_failing)]
                              + [1] * rules_count, float)
-        self.solves = 0
 
     def _constraints(self, failed: frozenset[int] | None):
         """A reading per unit, and the rules. With `failed` None, each rule as two inequalities that
@@ -121,12 +123,6 @@ class _Model:
         matrix = coo_array((vals, (rows, cols)), shape=(len(lower), self.size)).tocsr()
         return LinearConstraint(matrix, np.array(lower), np.array(upper))
 
-    def _fails(self, rule: Rule, u: int, i: int) -> bool:
-        keys, candidates = self.units[u]
-        both = {**self.fixed, **dict(zip(keys, candidates[i]))}
-        residual = contribution(rule, list(both), list(both.values()))
-        return residual is not None and residual != 0
-
     def failing(self, assignment: Sequence[int]) -> list[str]:
         """The rules an assignment (a column per unit) fails, counted exactly."""
         out = [rule_id for col in assignment for rule_id in self.own_failing[col]]
@@ -139,6 +135,17 @@ class _Model:
                 out.append(rule.id)
         return out
 
+    def failing_as_best(self, assignment: Sequence[int], best: int) -> list[str]:
+        """The rules a solved assignment fails, which must number `best`."""
+        failed = self.failing(assignment)
+        if len(failed) != best:
+            raise _OverBudget  # a rounded solution that is not what the solver claimed
+        return failed
+
+    def within(self, best: int) -> tuple[np.ndarray, float, float]:
+        """The extra row keeping a solve to assignments failing at most `best` rules."""
+        return self.cost, -np.inf, best - self.unavoidable
+
     def solve(self, failed: frozenset[str] | None, objective: np.ndarray | None = None,
               extra: Sequence[tuple[np.ndarray, float, float]] = (), excluded: Iterable[int] = ()) -> list[int] | None:
         """A column per unit of an optimal (or, without an objective, any) solution in which the
@@ -147,7 +154,6 @@ class _Model:
         None where none exists."""
         from scipy.optimize import Bounds, LinearConstraint, milp
 
-        self.solves += 1
         upper = np.ones(self.size)
         upper[list(excluded)] = 0
         program: frozenset[int] | None = None
@@ -171,7 +177,6 @@ class _Model:
         if sorted(self.columns[col][0] for col in chosen) != list(range(len(self.units))):
             raise _OverBudget  # not a reading per row: the solver's tolerance, not an answer
         return chosen
-
 
 
 @contextlib.contextmanager
@@ -202,7 +207,7 @@ def fewest_failures(units: Units, fixed: Mapping[str, Number | None], rules: Seq
     distinct, index_of = distinct_readings(units)
     model = _Model(distinct, fixed, rules)
     if not model.shared:  # the rows are independent: each row's best readings are its own
-        return _independent(model, units, index_of)
+        return _independent(model, index_of)
     try:
         first, best, failing = _fewest(model)
     except _OverBudget:
@@ -211,23 +216,19 @@ def fewest_failures(units: Units, fixed: Mapping[str, Number | None], rules: Seq
         covered = _collect(model, first, best)
     except _OverBudget:
         return Fewest(None, best, failing)
-    support = []
-    for u, (_, candidates) in enumerate(units):
-        kept = {d for d, values in enumerate(distinct[u][1]) if all((u, c, value) in covered
-                                                                     for c, value in enumerate(values))}
-        support.append({i for i in range(len(candidates)) if index_of[u][i] in kept})
-    return Fewest(support, best, failing)
+    kept = [{d for d, values in enumerate(found) if all((u, c, value) in covered for c, value in enumerate(values))}
+            for u, (_, found) in enumerate(distinct)]
+    return Fewest(candidates_of(index_of, kept), best, failing)
 
 
-def _independent(model: _Model, units: Units, index_of: list[list[int]]) -> Fewest:
-    support, failing = [], set()
-    for u, (cols, (_, candidates)) in enumerate(zip(model.of_unit, units)):
+def _independent(model: _Model, index_of: list[list[int]]) -> Fewest:
+    kept, failing = [], set()
+    for cols in model.of_unit:
         least = min(len(model.own_failing[col]) for col in cols)
-        best = {model.columns[col][1] for col in cols if len(model.own_failing[col]) == least}
-        support.append({i for i in range(len(candidates)) if index_of[u][i] in best})
-        failing.update(set.intersection(*(set(model.own_failing[col]) for col in cols
-                                          if model.columns[col][1] in best)))
-    return Fewest(support, model.unavoidable, frozenset(failing))
+        best = [col for col in cols if len(model.own_failing[col]) == least]
+        kept.append({model.columns[col][1] for col in best})
+        failing.update(set.intersection(*(set(model.own_failing[col]) for col in best)))
+    return Fewest(candidates_of(index_of, kept), model.unavoidable, frozenset(failing))
 
 
 def _fewest(model: _Model) -> tuple[list[int], int, frozenset[str]]:
@@ -243,11 +244,9 @@ def _fewest(model: _Model) -> tuple[list[int], int, frozenset[str]]:
     always = set(model.failing(first))
     for rule_id in sorted(always):
         if rule_id in always:  # a solve for an earlier rule may have shown this one can hold
-            found = _holding(model, rule_id, best - model.unavoidable)
+            found = _holding(model, rule_id, best)
             if found is not None:
-                if len(model.failing(found)) != best:
-                    raise _OverBudget  # a rounded solution that is not what the solver claimed
-                always.intersection_update(model.failing(found))
+                always.intersection_update(model.failing_as_best(found, best))
     return first, best, frozenset(always)
 
 
@@ -258,9 +257,7 @@ def _collect(model: _Model, first: list[int], best: int) -> set[tuple[int, int, 
     pairs = [[(u, c, value) for c, value in enumerate(model.units[u][1][i])] for u, i in model.columns]
 
     def take(assignment: list[int]) -> None:
-        failed = frozenset(model.failing(assignment))
-        if len(failed) != best:
-            raise _OverBudget  # a rounded solution that is not what the solver claimed
+        failed = frozenset(model.failing_as_best(assignment, best))
         if failed not in failed_sets:
             failed_sets.append(failed)
         for col in assignment:
@@ -290,16 +287,16 @@ def _collect(model: _Model, first: list[int], best: int) -> set[tuple[int, int, 
             if found is not None:
                 break
         if found is None and best:
-            found = model.solve(None, None, [(model.cost, -np.inf, best - model.unavoidable), new_value])
+            found = model.solve(None, None, [model.within(best), new_value])
         if found is None:
             break
         grow(found)
     return covered
 
 
-def _holding(model: _Model, rule_id: str, own_best: int) -> list[int] | None:
+def _holding(model: _Model, rule_id: str, best: int) -> list[int] | None:
     """A best assignment in which the rule does not fail, or None."""
-    within_best = (model.cost, -np.inf, own_best)
+    within_best = model.within(best)
     shared = [r for r, rule in enumerate(model.shared) if rule.id == rule_id]
     if shared:
         return model.solve(None, None, [within_best], excluded=[len(model.columns) + shared[0]])

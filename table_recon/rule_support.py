@@ -39,7 +39,7 @@ def _shift(residual: Number | None, by: Number | None) -> Number | None:
     return _UNKNOWN if residual is None or by is None else residual + by
 
 
-def _settled(rule: Rule, keys: Sequence[str], values: Sequence[Number | None],
+def settled(rule: Rule, keys: Sequence[str], values: Sequence[Number | None],
              fixed: Mapping[str, Number | None]) -> bool:
     """A rule all of whose cells are this reading's or fixed holds, or cannot be evaluated."""
     both = {**fixed, **dict(zip(keys, values))}
@@ -88,6 +88,11 @@ def distinct_readings(units: Units) -> tuple[list[tuple[tuple[str, ...], list[tu
     return [(keys, found) for (keys, _), found in zip(units, distinct)], index_of
 
 
+def candidates_of(index_of: list[list[int]], kept: Sequence[set[int]]) -> list[set[int]]:
+    """Per unit, the candidates whose distinct values (`distinct_readings`) are among those kept."""
+    return [{i for i, index in enumerate(indices) if index in found} for indices, found in zip(index_of, kept)]
+
+
 def shared_rules(units: Units, rules: Sequence[Rule]) -> list[Rule]:
     """The rules that reach more than one unit; a rule within one unit is settled by its readings alone."""
     touching = [[rule for rule in rules if any(k in rule.keys for k in keys)] for keys, _ in units]
@@ -105,7 +110,7 @@ def supported_readings(units: Units, fixed: Mapping[str, Number | None], rules: 
     found = _supported_values(distinct, fixed, rules)
     if found is None:
         return None
-    return [{i for i in range(len(candidates)) if index_of[u][i] in found[u]} for u, (_, candidates) in enumerate(units)]
+    return candidates_of(index_of, found)
 
 
 def _supported_values(units: Units, fixed: Mapping[str, Number | None], rules: Sequence[Rule]) -> list[set[int]] | None:
@@ -116,7 +121,7 @@ def _supported_values(units: Units, fixed: Mapping[str, Number | None], rules: S
     for (keys, candidates), touched in zip(units, touching):
         own = [rule for rule in touched if rule not in shared]
         allowed.append({index for index, values in enumerate(candidates)
-                        if all(_settled(rule, keys, values, fixed) for rule in own)})
+                        if all(settled(rule, keys, values, fixed) for rule in own)})
     if not all(allowed):
         return [set() for _ in units]
     rules = shared
