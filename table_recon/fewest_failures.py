@@ -34,6 +34,7 @@ MAX_NODES = 20_000  # branch-and-bound nodes per solve; past them the group's ce
 # fewest failures and the rules failing in all best assignments are still given. About 100 solves
 # of a table whose blanks were all dropped (300 variables), 4 of one whose rows lost their totals too.
 MAX_WORK = 10_000_000
+_SOLVE_ERROR = 4  # scipy.optimize.milp's status where HiGHS reports an error rather than an answer
 
 
 @dataclass(frozen=True)
@@ -165,10 +166,15 @@ class _Model:
             self._programs[program] = self._constraints(program)
         constraints = [self._programs[program]]
         constraints += [LinearConstraint(row[None, :], low, high) for row, low, high in extra]
-        with _stdout_silenced():
-            result = milp(np.zeros(self.size) if objective is None else objective, integrality=np.ones(self.size),
-                          bounds=Bounds(np.zeros(self.size), upper), constraints=constraints,
-                          options={"node_limit": MAX_NODES})
+        # HiGHS's presolve can end in a solve error on a small infeasible program (one equation no
+        # reading meets); solved again without it, the program is proved infeasible
+        for presolve in (True, False):
+            with _stdout_silenced():
+                result = milp(np.zeros(self.size) if objective is None else objective, integrality=np.ones(self.size),
+                              bounds=Bounds(np.zeros(self.size), upper), constraints=constraints,
+                              options={"node_limit": MAX_NODES, "presolve": presolve})
+            if result.status != _SOLVE_ERROR:
+                break
         if result.status == 2:
             return None
         if result.status != 0:
