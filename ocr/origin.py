@@ -48,7 +48,10 @@ class Origin:
     A text file gives `line`; a PDF or a scan gives `page` and `box`; a table in markup (HTML,
     Word) gives `cell`: the table's, the row's and the column's number in the document, from 1. `confidence` is 1.0 for text
     that was read from a text layer and the recogniser's score for OCR; `alternatives` are other
-    readings of the same pixels the recogniser gave some weight, each with that weight.
+    readings of the same pixels the recogniser gave some weight, each with that weight. `doubts`
+    says why the reading may be wrong although it was read with confidence (``"seal"``: the cell
+    lay under a seal whose ink was taken out; ``"noise"``: specks or a fold crossed it): a rule
+    that fails on such a cell is no finding while another plausible reading of it makes the rule hold.
     """
 
     source: str
@@ -59,6 +62,7 @@ class Origin:
     confidence: float = 1.0
     alternatives: tuple[tuple[str, float], ...] = ()
     cell: tuple[int, int, int] | None = None
+    doubts: tuple[str, ...] = ()
 
     def describe(self) -> str:
         if self.cell is not None:
@@ -83,4 +87,6 @@ class Origin:
             out["confidence"] = round(self.confidence, 4)
         if self.alternatives:
             out["alternatives"] = [[text, round(p, 4)] for text, p in self.alternatives]
+        if self.doubts:
+            out["doubts"] = list(self.doubts)
         return out

@@ -24,7 +24,7 @@ class MatchedRow:
     spec: RowSpec
     row: LabeledRow
     label: str
-    how: str  # "label", "position"
+    how: str  # "label" (the statutory wording), "loose" (a pattern, not the wording), "position"
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ class RowMatches:
     extra: tuple[tuple[str, LabeledRow], ...]  # (table name, row) of unmatched value rows
     tables_seen: frozenset[str]
     warnings: tuple[str, ...]
+    # rows whose label names a template row already taken: another plausible reading of that row
+    set_aside: tuple[MatchedRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ def match_rows(rows: tuple[LabeledRow, ...], fmt: FormatSpec) -> RowMatches:
 
     matched: list[MatchedRow] = []
     extra: list[tuple[str, LabeledRow]] = []
+    set_aside: list[MatchedRow] = []
     warnings: list[str] = []
     for name, entries in per_table.items():
         table = fmt.table(name)
@@ -117,14 +120,16 @@ def match_rows(rows: tuple[LabeledRow, ...], fmt: FormatSpec) -> RowMatches:
             if spec.key in taken:
                 warnings.append(f"row {spec.label} printed twice in table {name}; the second is kept aside")
                 extra.append((name, row))
+                set_aside.append(MatchedRow(table, spec, row, label, how))
                 continue
             taken.add(spec.key)
-            matched.append(MatchedRow(table, spec, row, label, how))
             following = entries[index + 1][2].label_lines if index + 1 < len(entries) else ()
             if how == "label" and spec.key and not _prints_statutory_label(label, spec, following):
                 warnings.append(f"label {label!r} differs from the statute's {spec.label!r}; "
                                 f"read as {name}.{spec.key}")
-    return RowMatches(tuple(matched), tuple(extra), frozenset(seen), tuple(warnings))
+                how = "loose"
+            matched.append(MatchedRow(table, spec, row, label, how))
+    return RowMatches(tuple(matched), tuple(extra), frozenset(seen), tuple(warnings), tuple(set_aside))
 
 
 def _prints_statutory_label(label: str, spec: RowSpec, following: tuple[str, ...] = ()) -> bool:
