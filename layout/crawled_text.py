@@ -16,11 +16,14 @@ import functools
 import re
 from dataclasses import dataclass
 
+from disclosure.layout.extracted_text import normalize_extracted
 from disclosure.ocr.text_file import TextDocument, TextLine
 
 _NUMBERING = r"(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|\d\s*[、.．])?\s*"
 _MIN_LABELS = 3  # a line naming fewer statutory labels is prose, not a table run
 _MIN_RUN = 40  # characters: a shorter line is a printed line of its own already
+# one table row between pipes, its label then its values: a printed row already, whatever its label
+_ONE_ROW_RE = re.compile(r"^\|[^|]*(?:\|\s*[+\-]?[\d,.]*(?:万元|元)?\s*)+\|$")
 
 
 @dataclass(frozen=True)
@@ -35,9 +38,10 @@ class RunVocabulary:
     sections: tuple[str, ...]
 
 
-def _tolerant(word: str) -> str:
+def _tolerant(word: str, slack: bool = False) -> str:
     """A regular expression for a printed word: brackets and separators of either width, spaces
-    anywhere."""
+    anywhere; with `slack`, one stray character between any two (a heading's typo, 行政法复议:
+    a heading is long enough to stay itself)."""
     out = []
     for ch in word:
         if ch in "（(":
@@ -50,16 +54,17 @@ def _tolerant(word: str) -> str:
             out.append(r"[“”\"]?")
         else:
             out.append(re.escape(ch))
-    return r"\s*".join(out)
+    return (r"\s*(?:[\u4e00-\u9fff]\s*)??" if slack else r"\s*").join(out)
 
 
 @functools.lru_cache(maxsize=8)
 def _patterns(vocabulary: RunVocabulary) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    def alternation(words) -> str:
-        return "|".join(_tolerant(w) for w in sorted(set(words), key=len, reverse=True))
+    def alternation(words, slack: bool = False) -> str:
+        return "|".join(_tolerant(w, slack) for w in sorted(set(words), key=len, reverse=True))
 
-    labels = re.compile(_NUMBERING + f"(?:{alternation(vocabulary.labels + vocabulary.headings + vocabulary.sections)})")
-    headings = re.compile(r"[一二三四五六七八九十]\s*[、.．]\s*" + f"(?:{alternation(vocabulary.headings)})")
+    words = f"(?:{alternation(vocabulary.labels + vocabulary.sections)}|{alternation(vocabulary.headings, True)})"
+    labels = re.compile(_NUMBERING + words)
+    headings = re.compile(r"[一二三四五六七八九十]\s*[、.．]\s*" + f"(?:{alternation(vocabulary.headings, True)})")
     sections = re.compile(r"[一二三四五六七八九十]\s*[、.．]\s*" + f"(?:{alternation(vocabulary.sections)})")
     return labels, headings, sections
 
@@ -81,7 +86,7 @@ def _cuts(text: str, vocabulary: RunVocabulary) -> list[int]:
 
 def split_line(text: str, vocabulary: RunVocabulary) -> list[str]:
     """A crawled line cut into printed lines; a line that is no table run comes back whole."""
-    if len(text) < _MIN_RUN:
+    if len(text) < _MIN_RUN or _ONE_ROW_RE.match(text):
         return [text]
     cuts = _cuts(text, vocabulary)
     if not cuts:
@@ -93,7 +98,9 @@ def split_line(text: str, vocabulary: RunVocabulary) -> list[str]:
 
 
 def split_runs(doc: TextDocument, vocabulary: RunVocabulary) -> TextDocument:
-    """The document with each table run cut into printed lines; every piece keeps its line's number."""
+    """The document with each table run cut into printed lines; every piece keeps its line's number.
+    Pipe rows are made whole first: a cut inside one would part a row's label from its cells."""
+    doc = normalize_extracted(doc)
     lines = []
     changed = False
     for line in doc.lines:

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 
 from disclosure.layout.cell_text import is_value_text, may_be_joined_cells, normalize_text
+from disclosure.layout.extracted_text import normalize_extracted
 from disclosure.layout.rows import Cell, LabeledRow, RowSequence
 from disclosure.ocr.origin import Origin
 from disclosure.ocr.text_file import TextDocument, TextLine
@@ -113,6 +114,7 @@ def _split_line(text: str) -> tuple[str, list[tuple[str, bool]]]:
 
 
 def rows_from_text(doc: TextDocument) -> RowSequence:
+    doc = normalize_extracted(doc)
     headers = _repeated_headers(doc.lines)
     rows: list[LabeledRow] = []
     label_lines: list[str] = []
@@ -138,17 +140,29 @@ def rows_from_text(doc: TextDocument) -> RowSequence:
                 cells.append(Cell("", origin))
             continue
         label, tokens = _split_line(line.text)
+        if not label and len(tokens) > 1 and _whole_row_on_one_line(cells):
+            close_row()  # a second row of numbers on a line of its own: its label was lost or moved
         if label:
             if cells:
                 close_row()
             label_lines.append(label)
             label_origins.append(origin)
+        if len(tokens) > 1 or label and tokens:
+            # a row's numbers set on one line: the empty lines before them were spacing, not cells
+            while cells and is_blank_line(cells[-1]):
+                cells.pop()
         for token, glued in tokens:
             cells.append(Cell(token, Origin(source=doc.source, raw=line.text, line=line.number), glued))
     close_row()
     if not any(_blank_line_inside(row) for row in rows):
         rows = [_trim_blank_tails(row) for row in rows]
     return RowSequence(source=doc.source, rows=tuple(rows), text_lines=tuple(text_lines))
+
+
+def _whole_row_on_one_line(cells: list[Cell]) -> bool:
+    """The cells so far are one line's numbers (a table row as an extractor writes it)."""
+    lines = {cell.origin.line for cell in cells if not is_blank_line(cell)}
+    return len(lines) == 1 and sum(1 for cell in cells if not is_blank_line(cell)) > 1
 
 
 def is_blank_line(cell: Cell) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from disclosure.layout.flat_rows import is_page_furniture
 from disclosure.table_recon.formats import FORMATS, FormatSpec
 from disclosure.table_recon.labels import normalize_label
 
@@ -18,6 +19,8 @@ _SIGNATURE = re.compile(r"^[\u4e00-\u9fff（）()]{4,40}(局|厅|委员会|委|�
                         r"办事处|街道|镇|乡|公司|所|站|队|会)$")
 _DATE_LINE = re.compile(r"^[\d〇零一二三四五六七八九]{4}年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日$")
 _LAST_LINES = 4
+# what a page prints above the title: the part of the file it is, its page number
+_PAGE_LABELS = frozenset({"正文", "目录", "附件", "附件1", "公开", "政府信息公开"})
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ def title_text(lines: list[str]) -> str:
     out = []
     for line in lines:
         norm = normalize_label(line)
-        if not norm:
+        if not norm or (not out and (norm in _PAGE_LABELS or is_page_furniture(line))):
             continue
         if _TITLE_END.search(norm) or len(out) >= 6:
             break
@@ -75,7 +78,10 @@ def detect_format(lines: list[str]) -> Detection:
                          f"a {year} report predates the statutory tables of 2019; it has no fixed format")
     best = max(scores.values())
     leaders = [name for name, score in scores.items() if score == best]
-    if best > 0 and len(leaders) == 1:
+    # labels of both formats (a header repeated from the wrong table, a transcription's mix-up):
+    # the report year says which template was in force
+    mixed = year is not None and all(score > 0 for score in scores.values())
+    if best > 0 and len(leaders) == 1 and not mixed:
         return Detection(FORMATS[leaders[0]], year, agency, f"labels of format {leaders[0]}")
     if year is not None and (best > 0 or any(w in text for w in _REPORT_WORDS)):
         for spec in FORMATS.values():

@@ -87,7 +87,8 @@ _COMMON_COLUMN_LABELS = (
 
 ACTIVE_HEADING = r"主动公开政府信息情况"
 APPLY_HEADING = r"收到和处理政府信息公开申请情况"
-APPEAL_HEADING = r"政府信息公开行政复议.?行政诉讼情况"
+# by meaning: a stray character around 复议 (行政法复议, a crawled page's typo) is still this heading
+APPEAL_HEADING = r"政府信息公开行政.?复议.?.?行政诉讼情况"
 
 
 def _apply_rows(other_handling: tuple[RowSpec, ...]) -> tuple[RowSpec, ...]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from disclosure.layout.cell_text import normalize_text
 from disclosure.layout.rows import RowSequence
 from disclosure.table_recon.alternatives import choose_alternatives, doubts
 from disclosure.table_recon.detect import detect_format
+from disclosure.table_recon.doubt import Plausible, cell_plausible, holding_readings, unique_holding, with_doubt
 from disclosure.table_recon.formats import FormatSpec, field_key
 from disclosure.table_recon.narrative import find_ties
 from disclosure.table_recon.placement import solve
@@ -15,7 +16,7 @@ from disclosure.table_recon.row_readings import Piece, TooManyCandidates, Unit, 
 from disclosure.table_recon.report import (FieldReading, FieldState, Report, Stage, StageError, Status, error_report,
                                            status_of)
 from disclosure.table_recon.row_match import MatchedRow, match_rows
-from disclosure.table_recon.rules import build_rules, evaluate, evaluate_all, json_number, rules_within
+from disclosure.table_recon.rules import Rule, build_rules, evaluate, evaluate_all, json_number, rules_within
 
 _TABLE_NAMES = {"active": "二 (主动公开)", "apply": "三 (依申请公开)", "appeal": "四 (复议诉讼)"}
 
@@ -67,14 +68,51 @@ def _reading(piece: Piece) -> FieldReading:
     return FieldReading(piece.value, FieldState.READ, piece.origin, note)
 
 
-def reconstruct(rows: RowSequence, fmt: FormatSpec) -> tuple[dict[str, FieldReading], list[str], list[dict], list[dict],
-                                                             set[str], frozenset[str]]:
-    """The fields, warnings, ambiguities, extra rows, the tables seen, and the rules that fail under
-    every placement of the cells that the rules leave open."""
+@dataclass(frozen=True)
+class Reconstruction:
+    readings: dict[str, FieldReading]
+    warnings: tuple[str, ...]
+    ambiguities: tuple[dict, ...]
+    extra_rows: tuple[dict, ...]
+    tables_seen: frozenset[str]
+    failing: frozenset[str]  # rules failing under every placement of the cells the rules leave open
+    plausible: tuple[Plausible, ...]  # rows whose reading is in doubt, with their other readings
+
+
+def _row_doubts(matches, units: list[Unit], set_aside: list[Unit]) -> tuple[Plausible, ...]:
+    """The rows that may read otherwise: several placements of their cells, a label matched loosely or
+    by place (then any values at all), a label printed twice (then the other row's cells too)."""
+    others: dict[str, list[Unit]] = {}
+    for match, unit in zip(matches.set_aside, set_aside):
+        others.setdefault(f"{match.table.name}.{match.spec.key}", []).append(unit)
+    out = []
+    for match, unit in zip(matches.matched, units):
+        options = [tuple(p.rule_value for p in c) for c in unit.candidates]
+        reasons = [f"{len(options)} placements of its cells"] if len(options) > 1 else []
+        for other in others.get(f"{match.table.name}.{match.spec.key}", ()):
+            options += [tuple(p.rule_value for p in c) for c in other.candidates]
+            reasons.append(f"its label is printed twice ({match.label!r})")
+        lost = {tuple(None if p.how == "dropped" else p.rule_value for p in c) for c in unit.candidates
+                if any(p.how == "dropped" for p in c)}
+        if lost:  # a cell missing from the text may have been a blank, or a number the copy lost
+            options += sorted(lost, key=str)
+            reasons.append("a cell missing from the text, taken as blank, may have held a number")
+        if unit.truncated or match.how in ("loose", "position"):
+            options.append((None,) * len(unit.keys))
+            reasons.append("too many placements to list" if unit.truncated else
+                           f"its label {match.label!r} matched {'loosely' if match.how == 'loose' else 'by its place'}")
+        options = list(dict.fromkeys(options))
+        if len(options) > 1:
+            out.append(Plausible(unit.keys, tuple(options), f"row {match.spec.label}: {'; '.join(reasons)}"))
+    return tuple(out)
+
+
+def reconstruct(rows: RowSequence, fmt: FormatSpec) -> Reconstruction:
     rules = build_rules(fmt)
     matches = match_rows(rows.rows, fmt)
     warnings = list(matches.warnings)
     units = [_unit_for(m, fmt, warnings) for m in matches.matched]
+    plausible = _row_doubts(matches, units, [_unit_for(m, fmt, []) for m in matches.set_aside])
     placement = solve(units, rules)
 
     readings: dict[str, FieldReading] = {}
@@ -118,7 +156,8 @@ def reconstruct(rows: RowSequence, fmt: FormatSpec) -> tuple[dict[str, FieldRead
         named = f"only {len(placement.failing)} of them the same rule" if placement.failing else "no one rule"
         warnings.append(f"every placement of the flattened cells that the rules leave open fails {placement.failures} "
                         f"rules, {named} in all of them")
-    return readings, warnings, ambiguities, extra, set(matches.tables_seen), placement.failing
+    return Reconstruction(readings, tuple(warnings), tuple(ambiguities), tuple(extra), frozenset(matches.tables_seen),
+                          placement.failing, plausible)
 
 
 def _expand_collapsed(match: MatchedRow, readings: dict[str, FieldReading], warnings: list[str]) -> None:
@@ -145,22 +184,19 @@ def read_report(rows: RowSequence, *, errors: tuple[StageError, ...] = ()) -> Re
                               agency=detection.agency)
         return replace(report, errors=errors + report.errors)
     fmt = detection.format
-    readings, warnings, ambiguities, extra, seen, failing = reconstruct(rows, fmt)
-    if not seen and all(r.state is FieldState.MISSING for r in readings.values()):
+    recon = reconstruct(rows, fmt)
+    readings, warnings = recon.readings, list(recon.warnings)
+    if not recon.tables_seen and all(r.state is FieldState.MISSING for r in readings.values()):
         message = "no statutory tables found in the report"
         return Report(rows.source, fmt.name, detection.agency, detection.year, Status.ERROR,
                       warnings=(message,), errors=errors + (StageError(Stage.TABLE_RECON, message),))
     rules = build_rules(fmt)
     readings, choices = choose_alternatives(readings, rules)
-    values = {key: r.rule_value for key, r in readings.items()}
-    checks = evaluate_all(rules, values)
-    undecided = [check.rule for check in checks if check.ok is None and check.rule in failing]
-    checks = tuple(replace(check, ok=False) if check.rule in undecided else check for check in checks)
-    warnings += [f"{rule} fails under every placement of the flattened cells that fails the fewest rules"
-                 for rule in undecided]
+    readings, checks, doubt_warnings = verify(readings, rules, recon.plausible, recon.failing)
+    warnings += doubt_warnings
     warnings += [f"alternative reading taken: {choice.describe()}" for choice in choices]
     warnings += doubts(readings, checks)
-    ties = find_ties(rows.text_lines, values)
+    ties = find_ties(rows.text_lines, {key: r.rule_value for key, r in readings.items()})
     for tie in ties:
         if tie.ok is False:
             warnings.append(f"the text says {tie.phrase} {tie.narrative}件 ({tie.origin.describe()}) but the "
@@ -168,4 +204,43 @@ def read_report(rows: RowSequence, *, errors: tuple[StageError, ...] = ()) -> Re
     for note in rows.notes:
         warnings.append(note)
     return Report(rows.source, fmt.name, detection.agency, detection.year, status_of(readings, checks),
-                  readings, checks, tuple(warnings), tuple(ambiguities), ties, tuple(extra), errors)
+                  readings, checks, tuple(warnings), recon.ambiguities, ties, recon.extra_rows, errors)
+
+
+def verify(readings: dict[str, FieldReading], rules: tuple[Rule, ...], rows_in_doubt: tuple[Plausible, ...] = (),
+           failing: frozenset[str] = frozenset()) -> tuple[dict[str, FieldReading], tuple, list[str]]:
+    """The readings and the checks, each failing rule a finding only where no plausible reading of its
+    cells makes it hold; a rule whose cells stay ambiguous is a finding where it fails under every
+    reading of them. Where exactly one combination of the recognised cells' plausible readings makes
+    every rule hold, it is taken."""
+    readings = dict(readings)
+    values = {key: r.rule_value for key, r in readings.items()}
+    row_keys = {key for group in rows_in_doubt for key in group.keys}
+    cells = [group for key, reading in readings.items() if key not in row_keys
+             and (group := cell_plausible(key, reading)) is not None]
+    checks = evaluate_all(rules, values)
+    failed = {key for check in checks if check.ok is False for key in check.keys}
+    warnings = []
+    change = unique_holding([g for g in cells if failed.intersection(g.keys)], values, rules) if failed else None
+    if change:
+        whys = {group.keys[0]: group.why for group in cells}
+        for key, value in change.items():
+            note = (f"read {readings[key].origin.raw!r}, taken as {json_number(value)}: the one plausible reading of "
+                    f"the cells in doubt under which every rule holds ({whys[key]})")
+            readings[key] = replace(readings[key], value=value, state=FieldState.READ, note=note)
+            warnings.append(f"reading taken: {key}: {note}")
+        values = {key: r.rule_value for key, r in readings.items()}
+        checks = evaluate_all(rules, values)
+    groups = list(rows_in_doubt) + cells
+    by_id = {rule.id: rule for rule in rules}
+    undecided = [check.rule for check in checks if check.ok is None and check.rule in failing
+                 and holding_readings(by_id[check.rule], values, groups) is None]
+    checks = tuple(replace(check, ok=False) if check.rule in undecided else check for check in checks)
+    warnings += [f"{rule} fails under every placement of the flattened cells" for rule in undecided]
+    checks = with_doubt(checks, rules, values, groups)
+    for check in checks:
+        if check.doubt is not None:
+            warnings.append(f"{check.rule} fails as read ({json_number(check.lhs)} ≠ {json_number(check.rhs)}) but "
+                            f"holds under a plausible reading of its cells: "
+                            f"{'; '.join(group.why for group in check.doubt.groups)}; not a finding")
+    return readings, checks, warnings

@@ -129,14 +129,16 @@ class Report:
 
 
 def status_of(readings: dict[str, FieldReading], checks: tuple[Check, ...]) -> Status:
-    return status_from((r.state for r in readings.values()), (check.ok for check in checks))
+    return status_from((r.state for r in readings.values()), (check.ok for check in checks),
+                       in_doubt=any(check.doubt is not None for check in checks))
 
 
-def status_from(states: Iterable[FieldState], oks: Iterable[bool | None]) -> Status:
-    """A failed rule wins over fields left unread (SPEC §5)."""
+def status_from(states: Iterable[FieldState], oks: Iterable[bool | None], *, in_doubt: bool = False) -> Status:
+    """A failed rule wins over fields left unread (SPEC §5); a rule that fails as read but holds
+    under a plausible reading of its cells leaves the report incomplete, never verified."""
     if any(ok is False for ok in oks):
         return Status.FAILED_CHECKS
-    if any(state in (FieldState.MISSING, FieldState.AMBIGUOUS) for state in states):
+    if in_doubt or any(state in (FieldState.MISSING, FieldState.AMBIGUOUS) for state in states):
         return Status.INCOMPLETE
     return Status.VERIFIED
 

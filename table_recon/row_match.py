@@ -12,10 +12,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from disclosure.layout.cell_text import CellKind, may_be_joined_cells, normalize_text, parse_cell
 from disclosure.layout.rows import LabeledRow
 from disclosure.ocr.origin import Origin
 from disclosure.table_recon.formats import FormatSpec, RowSpec, TableSpec
 from disclosure.table_recon.labels import is_end_of_tables, is_heading, match_row, normalize_label
+from disclosure.table_recon.row_align import ValueRow, align
 
 
 @dataclass(frozen=True)
@@ -93,10 +95,82 @@ def _segments(rows: tuple[LabeledRow, ...], fmt: FormatSpec) -> Iterator[_Segmen
             yield _Segment(table, row.label_lines[start:], row.label_origins[start:], row, row.exact)
 
 
+def _has_number(row: LabeledRow | None) -> bool:
+    return row is not None and any(parse_cell(cell.text).kind is not CellKind.TEXT and normalize_text(cell.text)
+                                   or may_be_joined_cells(cell.text) for cell in row.cells)
+
+
+def _value_rows(segments: list[_Segment]) -> tuple[list[ValueRow], tuple[str, ...]]:
+    """A table's rows of numbers, each with the label printed on its own line and the label lines
+    since the previous one; and the label lines after the last. A row of cells with no number (a
+    header, a label whose numbers went elsewhere) is label lines only."""
+    out: list[ValueRow] = []
+    pending: list[tuple[str, Origin]] = []
+    for segment in segments:
+        lines = list(zip(segment.lines, segment.origins))
+        if not _has_number(segment.row):
+            pending += lines
+            continue
+        first_line = segment.row.cells[0].origin.line
+        inline = "".join(text for text, origin in lines if origin.line == first_line)
+        pending += [(text, origin) for text, origin in lines if origin.line != first_line]
+        out.append(ValueRow(segment.row, inline, tuple(pending)))
+        pending = []
+    return out, tuple(text for text, _ in pending)
+
+
+def _labels_lost(segments: list[_Segment]) -> bool:
+    """A row of numbers with no label at all between rows of numbers: an extractor moved labels
+    off their numbers' lines, and only the order of the rows places them."""
+    with_numbers = [s for s in segments if _has_number(s.row)]
+    return any(not s.row.exact and not s.lines for s in with_numbers[1:])
+
+
+def _aligned_entries(segments: list[_Segment], table: TableSpec, warnings: list[str]) -> list:
+    rows, trailing = _value_rows(segments)
+    alignment = align(rows, trailing, table)
+    warnings.extend(alignment.warnings)
+    return [(spec, label, row.row, how) for row, spec, how, label in alignment.placed]
+
+
+def _one_row_of_fifteen(segments: list[_Segment], table: TableSpec) -> list[_Segment]:
+    """Table 四's segments with a header row of no numbers left out (it is no row, and table 四's
+    one row is recognised by its numbers), and its numbers printed as several small tables (one per
+    group, five cells each) joined into its one row, where together they fill it exactly."""
+    numbered = [s for s in segments if _has_number(s.row)]
+    if not numbered:
+        return segments
+    width = len(table.rows[0].columns)
+    out: list[_Segment] = []
+    for segment in numbered:
+        previous = out[-1] if out else None
+        count = len(previous.row.cells) if previous else 0
+        if previous and not previous.exact and count < width and count + len(segment.row.cells) <= width \
+                and width % len(segment.row.cells) == 0:
+            row = LabeledRow(previous.row.label_lines, previous.row.label_origins,
+                             previous.row.cells + segment.row.cells, exact=False, page=previous.row.page)
+            out[-1] = _Segment(previous.table, previous.lines, previous.origins, row, previous.exact)
+        else:
+            out.append(segment)
+    return out
+
+
 def match_rows(rows: tuple[LabeledRow, ...], fmt: FormatSpec) -> RowMatches:
     per_table: dict[str, list[tuple[RowSpec | None, str, LabeledRow, str]]] = {}
     seen: set[str] = set()
+    segments: dict[str, list[_Segment]] = {}
+    early: list[str] = []
     for segment in _segments(rows, fmt):
+        segments.setdefault(segment.table.name, []).append(segment)
+    if "appeal" in segments:
+        segments["appeal"] = _one_row_of_fifteen(segments["appeal"], fmt.table("appeal"))
+    aligned = {name for name, found in segments.items() if name != "appeal" and _labels_lost(found)}
+    for name in aligned:
+        seen.add(name)
+        per_table[name] = _aligned_entries(segments[name], fmt.table(name), early)
+    for segment in (s for found in segments.values() for s in found):
+        if segment.table.name in aligned:
+            continue
         seen.add(segment.table.name)
         entries = per_table.setdefault(segment.table.name, [])
         has_cells = segment.row is not None and segment.row.cells
@@ -108,7 +182,7 @@ def match_rows(rows: tuple[LabeledRow, ...], fmt: FormatSpec) -> RowMatches:
     matched: list[MatchedRow] = []
     extra: list[tuple[str, LabeledRow]] = []
     set_aside: list[MatchedRow] = []
-    warnings: list[str] = []
+    warnings: list[str] = early
     for name, entries in per_table.items():
         table = fmt.table(name)
         entries = _place_by_position(table, entries, warnings)

@@ -10,8 +10,12 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from disclosure.table_recon.formats import APPEAL_COLUMNS, APPEAL_GROUPS, APPLY_COLUMNS, FormatSpec, field_key
+
+if TYPE_CHECKING:
+    from disclosure.table_recon.doubt import Doubt
 
 Number = int | Decimal
 
@@ -35,9 +39,13 @@ class Check:
     lhs: Number | None
     rhs: Number | None
     keys: tuple[str, ...]
+    doubt: Doubt | None = None  # it fails as read, but a plausible reading of its cells makes it hold
 
     def as_dict(self) -> dict:
-        return {"rule": self.rule, "ok": self.ok, "lhs": json_number(self.lhs), "rhs": json_number(self.rhs)}
+        out = {"rule": self.rule, "ok": self.ok, "lhs": json_number(self.lhs), "rhs": json_number(self.rhs)}
+        if self.doubt is not None:
+            out["doubt"] = self.doubt.as_dict()
+        return out
 
 
 def json_number(value: Number | None) -> int | float | None:

@@ -14,10 +14,12 @@ from tests.conftest import read_bytes
 EXACT_STYLES = ("cells", "markers", "rows", "noisy")
 # Blank share per style: a style that drops blank cells is realistic only where zeros print blank.
 BLANKS = {"cells": 0.3, "markers": 0.5, "rows": 0.5, "noisy": 0.5, "dropped": 1.0, "bom": 1.0, "joined": 0.0}
+# Styles that drop blank cells leave each number's column to the placement search: seconds a report.
+STYLE_PARAMS = [pytest.param(s, marks=pytest.mark.slow) if s in ("dropped", "bom") else s for s in sorted(STYLES)]
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
-@pytest.mark.parametrize("style", sorted(STYLES))
+@pytest.mark.parametrize("style", STYLE_PARAMS)
 def test_every_placed_field_is_right_and_ambiguity_names_the_truth(fmt, style):
     for seed in range(3):
         truth = random_truth(FORMATS[fmt], seed, blank_zeros=BLANKS[style])
@@ -31,7 +33,7 @@ def test_every_placed_field_is_right_and_ambiguity_names_the_truth(fmt, style):
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
-@pytest.mark.parametrize("style", sorted(STYLES))
+@pytest.mark.parametrize("style", STYLE_PARAMS)
 def test_planted_errors_are_found(fmt, style):
     for seed in range(3):
         truth = random_truth(FORMATS[fmt], 100 + seed, plant_error=True, blank_zeros=BLANKS[style])
@@ -42,7 +44,10 @@ def test_planted_errors_are_found(fmt, style):
             assert failing == truth.failing_rules, (seed, truth.planted_key)
         else:  # the lost blanks leave the placement open: the report says so, and never claims success
             assert report.status.value in ("incomplete", "failed_checks")
-            assert not failing or failing <= truth.failing_rules | {c.rule for c in report.checks}
+            # no rule the error leaves whole is blamed, and one it breaks is still not passed
+            assert failing <= truth.failing_rules, (seed, truth.planted_key, failing - truth.failing_rules)
+            not_passed = {c.rule for c in report.checks if c.ok is not True}
+            assert truth.failing_rules & not_passed, (seed, truth.planted_key)
 
 
 @pytest.mark.parametrize("style", ["markers", "cells"])
@@ -103,6 +108,7 @@ def test_any_combination_of_perturbations_reads_every_field(fmt, seed, changes):
     assert report.status.value == "verified"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_every_cell_dropped_is_placed_within_the_budget_with_the_planted_findings(fmt):
     # every zero printed blank and every blank dropped: each number's column is left to the rules
@@ -125,9 +131,9 @@ def test_every_cell_dropped_is_placed_within_the_budget_with_the_planted_finding
         assert all(rule.startswith(table + ".") for rule in failing), (seed, planted.planted_key, failing)
         if table == "apply":
             assert failing <= planted.failing_rules, (seed, planted.planted_key, failing)
-            # the planted row's own total fails under every best placement, though its cells stay in doubt
-            assert failing and report.status.value == "failed_checks", (seed, planted.planted_key)
-            doubtful = {a["field"] for a in report.ambiguities}
-            undecided = [w for w in report.warnings if "fails under every placement" in w]
-            assert undecided and all(not doubtful.intersection(c.keys) or any(c.rule in w for w in undecided)
-                       for c in report.checks if c.ok is False)
+            # a cell missing from the text may have been a number the copy lost, so a planted error is
+            # a finding only where no such reading explains it; otherwise its rules name the cells in doubt
+            doubted = {c.rule for c in report.checks if c.doubt is not None}
+            unevaluated = {c.rule for c in report.checks if c.ok is None}
+            assert planted.failing_rules & (failing | doubted | unevaluated), (seed, planted.planted_key)
+            assert report.status.value in ("failed_checks", "incomplete")
