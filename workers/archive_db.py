@@ -4,7 +4,8 @@
                status, counts, whether a reviewer corrected it, and the report it was printed
                again as (same agency and year)
     fields     one row per report and field: value, state, and where corrected what was printed
-    checks     one row per report and rule: ok (1, 0 or null), both sides
+    checks     one row per report and rule: ok (1, 0 or null), both sides, and where it fails as read
+               but a plausible reading of its cells makes it hold, those cells (JSON) in doubt
     ties       one row per agency, year and tie: ok (1, 0 or null), both sides, both reports
     failures   one row per document that could not be processed
 
@@ -31,7 +32,7 @@ create table reports (report text primary key, source text, path text, agency te
 create table fields (report text, key text, value real, state text, printed real, printed_state text,
     correction text, page integer, line integer, raw text, confidence real, primary key (report, key))
     without rowid;
-create table checks (report text, rule text, ok integer, lhs real, rhs real);
+create table checks (report text, rule text, ok integer, lhs real, rhs real, doubt text);
 create table ties (rule text, agency text, year integer, prior_year integer, ok integer, lhs real, rhs real,
     report text, prior_report text, fields text, prior_fields text);
 create table failures (report text, path text, stage text, reason text, attempts integer);
@@ -80,7 +81,9 @@ def _check_rows(records: list[dict]):
         if record["outcome"] != "done":
             continue
         for check in record["report"].get("checks", []):
-            yield record["sha256"], check["rule"], _ok(check["ok"]), check["lhs"], check["rhs"]
+            doubt = check.get("doubt")
+            yield (record["sha256"], check["rule"], _ok(check["ok"]), check["lhs"], check["rhs"],
+                   json.dumps(doubt, ensure_ascii=False) if doubt else None)
 
 
 def _failure_rows(records: list[dict]):
@@ -108,7 +111,7 @@ def write_database(path: Path, records: Iterable[dict], ties: tuple[CrossYearTie
             db.executemany("insert into reports values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            _report_rows(records, ties_failed, same_year_as))
             db.executemany("insert into fields values (?,?,?,?,?,?,?,?,?,?,?)", _field_rows(records))
-            db.executemany("insert into checks values (?,?,?,?,?)", _check_rows(records))
+            db.executemany("insert into checks values (?,?,?,?,?,?)", _check_rows(records))
             db.executemany("insert into ties values (?,?,?,?,?,?,?,?,?,?,?)", (
                 (t.rule, t.agency, t.year, t.prior_year, _ok(t.ok), t.lhs, t.rhs, t.report, t.prior_report,
                  json.dumps(t.lhs_keys), json.dumps(t.prior_keys)) for t in ties))

@@ -15,7 +15,7 @@ from pathlib import Path
 from disclosure.ocr.input_kind import InputKind, sniff_kind
 from disclosure.table_recon.cross_year import TIE_FIELDS
 from disclosure.table_recon.report import FieldState, Report
-from disclosure.workers.pipeline import DocumentReading
+from disclosure.pipeline.document import DocumentReading
 
 POINTS_SCALE = 2.0  # pixels per PDF point of a rendered text-layer page (144 dpi)
 _MARGIN = 4  # pixels around the cell, so a digit touching its rule is seen whole
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 def involved_keys(report: Report) -> tuple[str, ...]:
-    keys = [key for check in report.checks if check.ok is False for key in check.keys]
+    keys = [key for check in report.checks if check.ok is False or check.doubt is not None for key in check.keys]
     keys += [key for key, r in report.readings.items() if r.state in (FieldState.MISSING, FieldState.AMBIGUOUS)]
     keys += [key for key in TIE_FIELDS if key in report.readings]
     return tuple(dict.fromkeys(keys))[:_MOST_CROPS]

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from disclosure.ocr.errors import InputError
+from disclosure.table_recon.doubt import Plausible, with_doubt
 from disclosure.table_recon.formats import FORMATS
 from disclosure.table_recon.report import FieldState, rule_value_of, status_from
 from disclosure.table_recon.rules import build_rules, evaluate_all, json_number
@@ -89,16 +90,38 @@ def _identify(name: str, records: list[dict]) -> dict | None:
 
 
 def recheck(report: dict) -> dict:
-    """The report's checks and status from its cells as they now stand."""
+    """The report's checks and status from its cells as they now stand. The readings that left a
+    rule in doubt still count, less those of cells a reviewer corrected: a corrected cell is sure."""
     fmt = FORMATS.get(report.get("format"))
     if fmt is None:
         return report
     cells = report["cells"]
     values = {key: rule_value(cell) for key, cell in cells.items()}
-    checks = evaluate_all(build_rules(fmt), values)
+    rules = build_rules(fmt)
+    checks = with_doubt(evaluate_all(rules, values), rules, values, _doubts_left(report))
     report["checks"] = [check.as_dict() for check in checks]
-    report["status"] = status_from((FieldState(c["state"]) for c in cells.values()), (c.ok for c in checks)).value
+    report["status"] = status_from((FieldState(c["state"]) for c in cells.values()), (c.ok for c in checks),
+                                   in_doubt=any(c.doubt is not None for c in checks)).value
     return report
+
+
+def _doubts_left(report: dict) -> list[Plausible]:
+    """The plausible readings the report's checks name, each narrowed to the corrected values."""
+    corrected = {key: rule_value(cell) for key, cell in report["cells"].items() if "correction" in cell}
+    groups: dict[tuple[str, ...], Plausible] = {}
+    for check in report.get("checks", ()):
+        for group in (check.get("doubt") or {}).get("cells", ()):
+            keys = tuple(group["fields"])
+            options = tuple(tuple(_rule_number(v) for v in option) for option in group["readings"])
+            options = tuple(o for o in options if all(k not in corrected or v == corrected[k] for k, v in zip(keys, o)))
+            if len(options) > 1:
+                groups.setdefault(keys, Plausible(keys, options, group["why"]))
+    return list(groups.values())
+
+
+def _rule_number(value):
+    """A reading's value as JSON carries it, back as the rules count it (amounts exactly)."""
+    return Decimal(str(value)) if isinstance(value, float) else value
 
 
 def rule_value(cell: dict):

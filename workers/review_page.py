@@ -92,6 +92,10 @@ def _report_detail(root: Path, record: dict, ties: list[CrossYearTie]) -> dict:
         "cells": [_cell(cells[key]) if key in cells else None for key in (fmt.keys() if fmt else ())],
         "failed": [[c["rule"], c["lhs"], c["rhs"], rule_keys.get(c["rule"], [])]
                    for c in report.get("checks", []) if c["ok"] is False],
+        # rules that fail as read but hold under a plausible reading of the cells named
+        "in_doubt": [[c["rule"], c["lhs"], c["rhs"], [k for g in c["doubt"]["cells"] for k in g["fields"]],
+                      [g["why"] for g in c["doubt"]["cells"]]]
+                     for c in report.get("checks", []) if c.get("doubt")],
         "ties": [[t.rule, t.year, t.prior_year, t.ok, t.lhs, t.rhs, t.report, t.prior_report, list(t.lhs_keys),
                   list(t.prior_keys)] for t in ties],
         "crops": _crops(root, record["sha256"]),

@@ -150,8 +150,9 @@
   function drawReport(d) {
     const view = $("#report-view"), layout = DATA.layout[d.format] || [];
     const failing = new Set(d.failed.flatMap((f) => f[3]));
+    const inDoubt = new Set((d.in_doubt || []).flatMap((f) => f[3]));
     const tieCells = new Set(d.ties.filter((t) => t[3] === false).flatMap((t) => t[6] === d.id ? t[8] : t[9]));
-    const involved = [...new Set([...failing, ...tieCells])];
+    const involved = [...new Set([...failing, ...inDoubt, ...tieCells])];
     put(view,
       el("h2", {}, (d.agency || "(no agency)") + " " + shown(d.year), " ",
         el("span", { class: "status-" + d.status }, d.status)),
@@ -161,6 +162,9 @@
       el("h3", {}, "Rules that fail"),
       d.failed.length ? d.failed.map((f) => findingLine(false, f[0] + ": " + shown(f[1]) + " ≠ " + shown(f[2]) +
         " (" + f[3].join(" ") + ")")) : findingLine(true, "none"),
+      (d.in_doubt || []).length ? [el("h3", {}, "Rules in doubt (no finding)"), d.in_doubt.map((f) =>
+        el("p", { class: "in-doubt" }, f[0] + ": " + shown(f[1]) + " ≠ " + shown(f[2]) +
+          " as read; holds under another plausible reading: " + f[4].join("; ")))] : null,
       el("h3", {}, "Ties to the agency's other years"),
       tieList(d),
       involved.length ? el("h3", {}, "Cells involved") : null,
@@ -171,13 +175,13 @@
           el("td", {}, d.cells[key] ? shown(d.cells[key][3]) : ""),
           el("td", {}, d.crops[key] ? el("img", { src: d.crops[key], alt: key, onload: "this.dataset.loaded=1" }) : ""))))) : null,
       d.warnings.length ? [el("h3", {}, "Warnings"), el("ul", {}, d.warnings.map((w) => el("li", {}, w)))] : null,
-      layout.map(([title, rows]) => [el("h3", {}, title), fieldTable(d, rows, failing, tieCells)]));
+      layout.map(([title, rows]) => [el("h3", {}, title), fieldTable(d, rows, failing, tieCells, inDoubt)]));
   }
-  function fieldTable(d, rows, failing, tieCells) {
+  function fieldTable(d, rows, failing, tieCells, inDoubt) {
     const cellOf = (key) => {
       const cell = d.cells[key] || [null, "missing"];
       const classes = ["num", failing.has(key) ? "fail" : "", tieCells.has(key) ? "tie" : "",
-        cell[1] === "missing" || cell[1] === "ambiguous" ? "doubt" : "", cell[5] ? "corrected" : ""];
+        cell[1] === "missing" || cell[1] === "ambiguous" || inDoubt.has(key) ? "doubt" : "", cell[5] ? "corrected" : ""];
       return el("td", { class: classes.join(" ").trim(), "data-key": key,
         title: key + (cell[5] ? " — corrected: " + cell[5] : "") },
         cell[5] ? el("span", { class: "printed" }, shown(cell[4]) || "—") : null, cellText(cell));
