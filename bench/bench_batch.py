@@ -22,7 +22,7 @@ from disclosure.ocr.paddle_engine import usable_cpus
 from tests.batch_inputs import make_batch
 from disclosure.workers.backfill import BackfillOptions, discover, run_backfill
 from disclosure.workers.document_job import content_hash, process_document
-from disclosure.workers.pipeline import InspectOptions
+from disclosure.pipeline.document import InspectOptions
 from disclosure.workers.result_store import DocumentRecord, ResultFolder
 from disclosure.workers.watch import WatchOptions, Watcher
 

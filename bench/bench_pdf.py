@@ -18,7 +18,7 @@ from synthetic.pdf_render import PDF_STYLES, render_pdf
 from synthetic.scoring import score
 from synthetic.values import random_truth
 from disclosure.table_recon.formats import FORMATS
-from disclosure.workers.pipeline import InspectOptions, inspect_file
+from disclosure.pipeline.document import InspectOptions, inspect_file
 
 PATHS = {"default (pdfplumber, camelot referee)": InspectOptions(),
          "camelot lattice alone": InspectOptions(grid_readers=("camelot",))}

@@ -1,7 +1,9 @@
 """Scanned reports: seconds per page, field accuracy and peak memory of the scan path, against
 PaddleOCR's own full-page pipeline, on the same scans in one run: generated reports, and with
 `--real` the three real reports in samples/ printed and scanned (their fields as the text layer
-gives them, tests/golden).
+gives them, tests/golden); with `--independent`, the real reports and a generated one of each
+format printed and scanned another way (`synthetic/printed_scans.py`: other stamps, blue among
+them, augraphy's printer and scanner), with the wrong numbers and the reports falsely failed.
 
 Scan path: `disclosure inspect` (cells read one by one from their crops, digits-only decoding,
 rule-guided alternatives).
@@ -12,6 +14,7 @@ upright, deskewed) and the same grids; each detected line goes to the cell holdi
 Each path runs in its own process, so that its peak memory (max RSS) is its own.
 
     PYTHONPATH=. python bench/bench_scan.py [--seeds 2] [--styles clean,sealed,rough,unruled/sealed] [--real clean,sealed,rough]
+        [--independent solid_disc,double_ring,oval,faded,blue,two_stamps]
 
 A style is a scan style of `synthetic/scan_render.py`, optionally after a typesetting style of
 `synthetic/pdf_render.py` and a slash (`unruled/sealed`: tables without rules, scanned sealed);
@@ -32,10 +35,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _make_corpus(folder: Path, seeds: int, styles: list[str], real_styles: list[str]):
-    """(style, path, pages, the fields it prints, the status it deserves): generated reports, and
-    the real reports in samples/ scanned, whose fields and status are their text layer's
-    (tests/golden: one prints an arithmetic error)."""
+def _make_corpus(folder: Path, seeds: int, styles: list[str], real_styles: list[str],
+                 independent: list[str] = ()):
+    """(style, path, pages, the fields it prints, the rules it fails as printed): generated
+    reports, and the real reports in samples/ scanned, whose fields and findings are their text
+    layer's (tests/golden: one prints an arithmetic error)."""
     import json
 
     from synthetic.scan_render import scanned_copy, scanned_pdf
@@ -48,12 +52,38 @@ def _make_corpus(folder: Path, seeds: int, styles: list[str], real_styles: list[
             truth = random_truth(FORMATS[fmt], seed)
             for style in styles:
                 path, pages = scanned_pdf(truth, style, folder, seed, f"{fmt}_{seed}_{style.replace('/', '_')}")
-                corpus.append((style, path, pages, truth.expected_fields(), "verified"))
+                corpus.append((style, path, pages, truth.expected_fields(), ()))
     for golden in sorted((REPO / "tests" / "golden").glob("huaian_*.json")):
         printed = json.loads(golden.read_text(encoding="utf-8"))
         for style in real_styles:
             path, pages = scanned_copy(REPO / "samples" / f"{golden.stem}.pdf", style, folder, seed=1)
-            corpus.append((f"real/{style}", path, pages, printed["fields"], printed["status"]))
+            corpus.append((f"real/{style}", path, pages, printed["fields"], tuple(printed["failing"])))
+    return corpus + _independent_corpus(folder, independent)
+
+
+def _independent_corpus(folder: Path, styles: list[str]):
+    """The real reports, and a generated one of each format, printed and scanned in each of
+    `styles` of `synthetic/printed_scans.py`."""
+    import json
+
+    from synthetic.pdf_render import PDF_STYLES, render_pdf
+    from synthetic.printed_scans import printed_scan
+    from synthetic.values import random_truth
+    from disclosure.table_recon.formats import FORMATS
+
+    sources = []
+    for golden in sorted((REPO / "tests" / "golden").glob("huaian_*.json")):
+        printed = json.loads(golden.read_text(encoding="utf-8"))
+        sources.append((REPO / "samples" / f"{golden.stem}.pdf", printed["fields"], tuple(printed["failing"])))
+    for fmt in ("2019", "2021"):
+        truth = random_truth(FORMATS[fmt], 1)
+        pdf = render_pdf(truth, PDF_STYLES["portrait"], folder / f"independent_{fmt}.pdf", 1)
+        sources.append((pdf, truth.expected_fields(), ()))
+    corpus = []
+    for style in styles:
+        for pdf, fields, failing in sources:
+            path, pages = printed_scan(pdf, style, folder, seed=1)
+            corpus.append((f"independent/{style}", path, pages, fields, failing))
     return corpus
 
 
@@ -61,6 +91,13 @@ def _right(expected: dict, report) -> int:
     """Fields read (not missing, not left ambiguous) as printed."""
     return sum(1 for key, value in expected.items() if key in report.readings
                and report.readings[key].state.value not in ("missing", "ambiguous") and report.fields[key] == value)
+
+
+def _wrong(expected: dict, report) -> int:
+    """Fields given a number other than the printed one: worse than a field left unread."""
+    return sum(1 for key, value in expected.items() if key in report.readings
+               and report.readings[key].state.value not in ("missing", "ambiguous")
+               and report.fields[key] is not None and report.fields[key] != value)
 
 
 def _full_page_report(path: Path, paddle, models):
@@ -91,7 +128,7 @@ def _full_page_report(path: Path, paddle, models):
 def _run(path_name: str, corpus, queue) -> None:
     warnings.simplefilter("ignore")
     from disclosure.ocr.paddle_engine import OcrModels
-    from disclosure.workers.pipeline import InspectOptions, inspect_file
+    from disclosure.pipeline.document import InspectOptions, inspect_file
 
     models = OcrModels.packaged()
     if path_name == "baseline":
@@ -107,11 +144,15 @@ def _run(path_name: str, corpus, queue) -> None:
         read = lambda path: inspect_file(path, InspectOptions())  # noqa: E731
     read(corpus[0][1])  # models loaded and warmed before timing
     rows = []
-    for style, path, pages, expected, status in corpus:
+    for style, path, pages, expected, failing in corpus:
         start = time.perf_counter()
         report = read(path)
         seconds = time.perf_counter() - start
-        rows.append((style, seconds, pages, _right(expected, report), len(expected), report.status.value == status))
+        found = {check.rule for check in report.checks if check.ok is False}
+        status_right = report.status.value == ("failed_checks" if failing else "verified")
+        # falsely failed: a finding the printed report does not hold
+        rows.append((style, seconds, pages, _right(expected, report), len(expected), status_right,
+                     _wrong(expected, report), bool(found - set(failing))))
     queue.put((rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
 
 
@@ -131,16 +172,22 @@ def main() -> None:
     parser.add_argument("--styles", default="clean,sealed,rough")
     parser.add_argument("--real", default="", metavar="STYLES",
                         help="also the real reports in samples/, scanned in these scan styles (clean,sealed,rough)")
+    parser.add_argument("--independent", default="", metavar="STYLES",
+                        help="also the real reports and a generated one per format printed and scanned by "
+                             "synthetic/printed_scans.py in these styles (solid_disc,double_ring,oval,faded,blue,two_stamps)")
     args = parser.parse_args()
     styles = args.styles.split(",") if args.styles else []
     real = [f"real/{style}" for style in args.real.split(",")] if args.real else []
-    corpus = _make_corpus(Path(tempfile.mkdtemp()), args.seeds, styles, [r.removeprefix("real/") for r in real])
+    independent = [f"independent/{style}" for style in args.independent.split(",")] if args.independent else []
+    corpus = _make_corpus(Path(tempfile.mkdtemp()), args.seeds, styles, [r.removeprefix("real/") for r in real],
+                          [i.removeprefix("independent/") for i in independent])
     measured = {name: _measure(name, corpus) for name in ("scan path", "baseline")}
     print(f"{len(corpus)} scanned reports ({args.seeds} seeds x 2 formats x {', '.join(styles)} generated; "
-          f"the real ones in samples/ x {args.real or 'none'})\n")
+          f"the real ones in samples/ x {args.real or 'none'}; printed and scanned another way x "
+          f"{args.independent or 'none'})\n")
     print("| path | styles | seconds / page | fields right | status right | peak memory | speed vs baseline |")
     print("|---|---|---|---|---|---|---|")
-    for subset in [*styles, *real, "all"]:
+    for subset in [*styles, *real, *independent, "all"]:
         baseline = _per_page(measured["baseline"][0], subset)
         for name, (rows, peak_mb) in measured.items():
             chosen = [r for r in rows if subset in ("all", r[0])]
@@ -149,6 +196,22 @@ def main() -> None:
             verified = sum(r[5] for r in chosen)
             print(f"| {name} | {subset} | {seconds:.2f} | {right / fields:.2%} | {verified}/{len(chosen)} | "
                   f"{peak_mb:.0f} MB | {baseline / seconds:.1f}× |")
+
+
+    if independent:
+        _print_independent(measured["scan path"][0], [*styles, *real, *independent])
+
+
+def _print_independent(rows, subsets: list[str]) -> None:
+    """The scans made another way beside the generator's: a wrong number or a false finding is
+    worse than a field left unread."""
+    print("\n| scans (scan path) | fields right | wrong numbers | reports falsely failed |")
+    print("|---|---|---|---|")
+    for subset in subsets:
+        chosen = [r for r in rows if r[0] == subset]
+        right, fields = sum(r[3] for r in chosen), sum(r[4] for r in chosen)
+        print(f"| {subset} | {right / fields:.2%} | {sum(r[6] for r in chosen)} | "
+              f"{sum(r[7] for r in chosen)}/{len(chosen)} |")
 
 
 def _per_page(rows, subset: str) -> float:

@@ -27,7 +27,7 @@ from synthetic.html_render import HTML_STYLES, page_truth, render_html
 from synthetic.scoring import score
 from synthetic.values import random_truth
 from disclosure.table_recon.formats import FORMATS
-from disclosure.workers.pipeline import inspect_file
+from disclosure.pipeline.document import inspect_file
 
 
 def _truths(seeds: int, plant: bool = False):

@@ -90,9 +90,14 @@ def _dedupe(texts: list[str]) -> list[str]:
 def _row_line(cells: list[str]) -> str | None:
     """A pipe row as one line `flat_rows` reads: `| label | v | v |`, the label alone (no number in
     the row), or None (nothing at all, or a page footer)."""
-    last_text = max((i for i, c in enumerate(cells) if c and _value_parts(c) is None), default=-1)
+    last_text = _label_end(cells)
     label_cells = [c for c in cells[:last_text + 1] if c and not _PLACEHOLDER_RE.match(c)]
-    values = [part for cell in cells[last_text + 1:] for part in (_value_parts(cell) or [cell])]
+    parts = [_value_parts(cell) or [cell] for cell in cells[last_text + 1:]]
+    values = [part for cell in parts for part in cell]
+    if any(len(cell) > 1 for cell in parts):
+        # two numbers in one cell: the extractor's columns are off in this row, so where its empty
+        # cells stand says nothing; they are left out and the rules place the row's blanks
+        values = [value for value in values if value.strip()]
     label = "".join(_dedupe(label_cells))
     if not any(_is_number(v) for v in values) and not (label and values and all(normalize_text(v) for v in values)):
         # no number: a header, or a label whose numbers the extractor set on another line; cells
@@ -104,6 +109,47 @@ def _row_line(cells: list[str]) -> str | None:
             and any(ch in "".join(cells) for ch in "-—–"):
         return None  # `| - 3 | - |`: a page number cut into cells
     return "| " + " | ".join([label, *values] if label else values) + " |"
+
+
+def _label_end(cells: list[str]) -> int:
+    """The index of a pipe row's last text cell (its label's end), -1 where it has none."""
+    return max((i for i, c in enumerate(cells) if c and _value_parts(c) is None), default=-1)
+
+
+def _spacer_columns(rows: list[list[str]]) -> frozenset[int]:
+    """The columns of one pipe table that no row of numbers prints a value in, where the extractor's
+    grid is not the table's: its rows, with labels in different columns, leave different numbers of
+    cells after their label. An empty cell there is a gap the extractor inferred, not a blank cell.
+    A table of one or two rows says too little: a column blank in every row may be a real one."""
+    data = [row for row in rows if any(_is_number(c) for c in row)]
+    if len(data) < 3 or len({len(row) - _label_end(row) for row in data}) == 1:
+        return frozenset()
+    valued = {i for row in data for i, c in enumerate(row) if i > _label_end(row) and c}
+    return frozenset(range(len(rows[0]))) - valued
+
+
+def _tables(lines: list[str]) -> dict[int, frozenset[int]]:
+    """For each pipe row (by index), the spacer columns of the table it is in: a run of pipe rows
+    of the same width, markdown rules between them aside."""
+    out: dict[int, frozenset[int]] = {}
+    run: list[int] = []
+
+    def close() -> None:
+        spacers = _spacer_columns([_cells(lines[i]) for i in run])
+        out.update({i: spacers for i in run})
+        run.clear()
+
+    for i, text in enumerate(lines):
+        if _RULE_RE.match(text.strip()):
+            continue
+        if _is_pipe_row(text) and (not run or len(_cells(text)) == len(_cells(lines[run[-1]]))):
+            run.append(i)
+            continue
+        close()
+        if _is_pipe_row(text):
+            run.append(i)
+    close()
+    return out
 
 
 def _is_pipe_row(text: str) -> bool:
@@ -121,8 +167,9 @@ def normalize_extracted(doc: TextDocument) -> TextDocument:
     lines: list[TextLine] = []
     headers: list[list[str]] = []  # the header rows over the next row of numbers
     after_numbers = False
-    for line in doc.lines:
-        text = _EMPHASIS_RE.sub("", _HEADING_RE.sub("", line.text))
+    texts = [_EMPHASIS_RE.sub("", _HEADING_RE.sub("", line.text)) for line in doc.lines]
+    spacers = _tables(texts)
+    for index, (line, text) in enumerate(zip(doc.lines, texts)):
         if _RULE_RE.match(text.strip()):
             continue
         if _FOOTER_RE.match(text):
@@ -132,6 +179,8 @@ def normalize_extracted(doc: TextDocument) -> TextDocument:
             lines.append(TextLine(line.number, text))
             continue
         cells = _cells(text)
+        if spacers.get(index):
+            cells = [c for i, c in enumerate(cells) if c or i not in spacers[index]]
         if not any(_is_number(c) for c in cells):
             headers = [cells] if after_numbers else [*headers, cells]
             after_numbers = False

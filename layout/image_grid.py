@@ -124,7 +124,31 @@ def _open_edges(rules: list[Rule], ys: list[float]) -> tuple[float | None, float
     return top, bottom
 
 
-def _boundaries(rules: list[Rule], ink) -> tuple[list[float], list[float], dict[float, list[bool]]]:
+_THINNEST_ROW = 20  # pixels: no row holding a line of print is thinner (at 200 dpi rows are 40 or more)
+
+
+def _darkness(grey, y: float, x0: float, x1: float) -> float:
+    """How dark a row boundary is: the mean, along its run, of the darkest pixel within a few
+    pixels of it."""
+    centre = int(round(y))
+    band = grey[max(centre - 3, 0):centre + 4, int(x0):int(x1)]
+    return 255.0 - float(band.min(axis=0).mean()) if band.size else 0.0
+
+
+def _without_streaks(ys: list[float], xs: list[float], grey) -> list[float]:
+    """Row boundaries with the lighter of two too close to hold a row between them left out: a
+    scanner's roller streak runs the page's width beside a rule, paler than the rule's print."""
+    out: list[float] = []
+    for y in ys:
+        if out and y - out[-1] < _THINNEST_ROW:
+            if _darkness(grey, y, xs[0], xs[-1]) > _darkness(grey, out[-1], xs[0], xs[-1]):
+                out[-1] = y
+            continue
+        out.append(y)
+    return out
+
+
+def _boundaries(rules: list[Rule], ink, grey=None) -> tuple[list[float], list[float], dict[float, list[bool]]]:
     """Row and column boundaries, and for each column boundary the rows it runs through.
 
     A column boundary is a vertical rule covering the full height of at least one row; a row
@@ -142,12 +166,14 @@ def _boundaries(rules: list[Rule], ink) -> tuple[list[float], list[float], dict[
         if len(xs) < 2:
             return ys, xs, vertical
         ys = [y for y in ys if y in open_edges or any(_covered(ink, True, y, xs[j], xs[j + 1]) for j in range(len(xs) - 1))]
+        if grey is not None:
+            ys = _without_streaks(ys, xs, grey)
     return ys, xs, {x: [_covered(ink, False, x, ys[k], ys[k + 1]) for k in range(len(ys) - 1)] for x in xs}
 
 
 def _grid(rules: list[Rule], lines: list[PageLine], source: str, page: int,
-          read_cells: CellReader | None, ink) -> tuple[Grid | None, set[int]]:
-    ys, xs, vertical = _boundaries(rules, ink)
+          read_cells: CellReader | None, ink, grey=None) -> tuple[Grid | None, set[int]]:
+    ys, xs, vertical = _boundaries(rules, ink, grey)
     if len(xs) < 2 or len(ys) < 2:
         return None, set()
     rows, cols = len(ys) - 1, len(xs) - 1
@@ -237,6 +263,27 @@ def _reading_order(lines: list[PageLine]) -> list[PageLine]:
     return out
 
 
+_SEAL_SHARE = 0.02  # of a cell's box the seal's zone covers, from which its reading is in doubt
+
+
+def _under_seal(grid: Grid, seal) -> Grid:
+    """The grid with a doubt on every number cell (or blank one: a seal can take a digit with it)
+    whose box the seal's zone overlaps: its print was recovered from under the ink."""
+    from dataclasses import replace
+
+    def marked(cell: GridCell) -> GridCell:
+        origin = cell.origin
+        if origin is None or origin.box is None or any("\u4e00" <= ch <= "\u9fff" for ch in cell.text or ""):
+            return cell
+        box = origin.box
+        covered = seal[max(int(box.top), 0):max(int(box.bottom), 0), max(int(box.x0), 0):max(int(box.x1), 0)]
+        if covered.size == 0 or covered.mean() < _SEAL_SHARE:
+            return cell
+        return replace(cell, origin=replace(origin, doubts=(*origin.doubts, "seal")))
+
+    return replace(grid, rows=tuple(tuple(marked(cell) for cell in row) for row in grid.rows))
+
+
 def page_from_scan(scan: ScanPage, source: str, read_cells: CellReader | None = None) -> Page:
     """The scanned page in the shape the PDF path reads: text lines outside grids, and grids.
     With `read_cells`, every unmerged cell is also read from its own crop, and a number read there
@@ -248,7 +295,7 @@ def page_from_scan(scan: ScanPage, source: str, read_cells: CellReader | None = 
     grey = cv2.cvtColor(scan.image, cv2.COLOR_BGR2GRAY)
     ink = rule_ink(grey)
     for rules in _tables(scan.rules):
-        grid, taken = _grid(rules, lines, source, scan.number, read_cells, ink)
+        grid, taken = _grid(rules, lines, source, scan.number, read_cells, ink, grey)
         if grid is not None and len(grid.rows) > 1 and max(len(r) for r in grid.rows) > 1:
             grids.append(grid)
             used |= taken
@@ -257,5 +304,7 @@ def page_from_scan(scan: ScanPage, source: str, read_cells: CellReader | None = 
     unruled = unruled_tables(pieces, source, scan.number, read_cells)
     taken = {i for table in unruled for i in table.used}
     outside = _reading_order([line for i, line in enumerate(rest) if i not in taken])
-    return Page(scan.number, scan.width, scan.height, tuple(outside), (*grids, *(t.grid for t in unruled)),
-                picture=grey)
+    tables = (*grids, *(t.grid for t in unruled))
+    if scan.seal is not None:
+        tables = tuple(_under_seal(grid, scan.seal) for grid in tables)
+    return Page(scan.number, scan.width, scan.height, tuple(outside), tables, picture=grey)

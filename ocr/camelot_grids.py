@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from disclosure.ocr.errors import InputError
+from disclosure.ocr.errors import LayoutError
 from disclosure.ocr.origin import Box, Origin
 from disclosure.ocr.page_model import Grid, GridCell
 
@@ -18,7 +18,7 @@ def camelot_grids(path: Path, page: int, page_height: float) -> tuple[Grid, ...]
     try:
         import camelot
     except ImportError:
-        raise InputError("camelot is not installed: pip install camelot-py") from None
+        raise LayoutError("camelot is not installed: pip install camelot-py") from None
     tables = camelot.read_pdf(str(path), pages=str(page), flavor="lattice", suppress_stdout=True)
     grids = []
     for table in tables:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from disclosure.ocr.byte_order import decode_marked
 from disclosure.ocr.errors import InputError
 from disclosure.ocr.origin import Origin
 from disclosure.ocr.page_model import Grid, GridCell, Page, PageDocument, PageLine, Picture
@@ -42,10 +43,8 @@ def decode_html(data: bytes) -> tuple[str, str]:
     """The page's text and the encoding it was read in: a byte-order mark, then the charset the
     page declares, then UTF-8, then GB18030 (a superset of GBK and GB2312, which many government
     sites serve without declaring it)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace"), "utf-16"
+    if (marked := decode_marked(data)) is not None:
+        return marked
     declared = _CHARSET_RE.search(data[:4096])
     candidates = ["utf-8", "gb18030"]
     if declared:

@@ -8,6 +8,7 @@ import enum
 import re
 from pathlib import Path
 
+from disclosure.ocr.byte_order import unmarked_head
 from disclosure.ocr.errors import UnsupportedInput, reading
 
 
@@ -32,14 +33,6 @@ _HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 _HEAD_BYTES = 4096
 
 
-def _strip_bom(head: bytes) -> bytes:
-    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
-        if head.startswith(bom):
-            head = head[len(bom):]
-            return head.replace(b"\x00", b"") if bom != b"\xef\xbb\xbf" else head
-    return head
-
-
 def sniff_kind(path: Path) -> InputKind:
     with reading(path), path.open("rb") as handle:
         head = handle.read(_HEAD_BYTES)
@@ -54,7 +47,7 @@ def sniff_kind(path: Path) -> InputKind:
             raise UnsupportedInput(f"{path.name} is an Excel or PowerPoint file; reports are read from "
                                    f"Word, PDF, HTML, text or images")
         return InputKind.BINARY_WORD
-    text = _strip_bom(head)
+    text = unmarked_head(head)
     if _MHTML_HEAD.match(text) or (path.suffix.lower() in (".mht", ".mhtml") and b"multipart/" in text.lower()):
         return InputKind.MHTML
     if _HTML_START.match(text):

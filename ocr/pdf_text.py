@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from disclosure.ocr.errors import InputError
+from disclosure.ocr.errors import EncryptedInput, InputError
 from disclosure.ocr.origin import Box, Origin
 from disclosure.ocr.page_model import Grid, GridCell, Page, PageDocument, PageLine
 
@@ -65,10 +65,9 @@ def _open(path: Path):
         raise InputError(f"no such file: {path}") from None
     except Exception as err:  # pdfminer raises many types for broken files, wrapped by pdfplumber
         causes = _causes(err)
-        if any(isinstance(c, (PDFPasswordIncorrect, PDFEncryptionError)) for c in causes) \
-                or any("password" in str(c).lower() or "encrypt" in str(c).lower() for c in causes):
-            raise InputError(f"{path.name} is encrypted; remove the password first "
-                             f"(qpdf --decrypt in.pdf out.pdf)") from None
+        if any(isinstance(c, (PDFPasswordIncorrect, PDFEncryptionError)) for c in causes):
+            raise EncryptedInput(f"{path.name} is encrypted; remove the password first "
+                                 f"(qpdf --decrypt in.pdf out.pdf)") from None
         if any(isinstance(c, PDFSyntaxError) for c in causes):
             raise InputError(f"{path.name} is damaged or truncated; re-download or repair it") from None
         reason = next((f"{type(c).__name__}: {c}" for c in causes if str(c)), type(err).__name__)

@@ -1,9 +1,9 @@
 """A scanned page becomes positioned text and ruling lines.
 
-Pages are rendered from a PDF (pypdfium2) or read from an image. A red seal is whitened by colour
-before recognition; skew is measured from the long horizontal rules and undone. PaddleOCR gives
-the text lines; OpenCV morphology gives the horizontal and vertical rule segments, which layout
-turns into grids.
+Pages are rendered from a PDF (pypdfium2) or read from an image. A seal's ink is divided out
+before recognition (`ocr.seal`); skew is measured from the long horizontal rules and undone.
+PaddleOCR gives the text lines; OpenCV morphology gives the horizontal and vertical rule segments,
+which layout turns into grids.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from disclosure.ocr.origin import Box, Origin
 from disclosure.ocr.paddle_engine import OcrModels, read_lines
 from disclosure.ocr.input_kind import InputKind
 from disclosure.ocr.page_model import PageLine
+from disclosure.ocr.seal import unmix_seal
 
 SCAN_DPI = 200
 MAX_PIXELS = 60_000_000
@@ -40,6 +41,9 @@ class ScanPage:
     skew_degrees: float
     turn_degrees: int  # the clockwise quarter turns that set the page upright
     image: np.ndarray = field(repr=False, compare=False)  # the cleaned, deskewed page the boxes refer to
+    # where a seal's ink was taken out, on the same cleaned page (None: no seal): the cells it
+    # covered carry a doubt, since their print was recovered from under the ink
+    seal: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 def page_images(path: Path, kind: InputKind, max_pages: int,
@@ -107,59 +111,11 @@ def _at_scan_dpi(image: np.ndarray) -> np.ndarray:
     return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
 
 
-_SEAL_CHROMA = 150  # YCrCb red-difference above which a pixel is (near) red ink; grey print is 128
-_THIN_INK = 0.15  # the density of seal ink above which a pixel is taken to lie under the seal
-# under the seal, a print grey (brightness over the seal's alone) below the first is ink, above
-# the second paper: JPEG and the ink's unevenness leave the seal alone at 0.85-1.1
-_INK_GREY, _PAPER_GREY = 0.35, 0.85
-
-
-def _full_ink(luma: np.ndarray, chroma: np.ndarray) -> tuple[float, float] | None:
-    """The seal's ink at full strength: its red-difference, that of its median red pixel, and its
-    brightness, that of the darkest tenth of its redder half (print under the ink is dark but less
-    red, so it is not among them; the ink lies thicker in some places). None where too few
-    pixels are red to tell."""
-    ink = chroma > _SEAL_CHROMA
-    if ink.sum() < 50:
-        return None
-    middle = float(np.percentile(chroma[ink], 50))
-    reddest = chroma >= middle
-    return float(np.percentile(luma[reddest], 10)), middle
-
-
 def suppress_red(image: np.ndarray) -> np.ndarray:
-    """The page in grey with a red seal taken out, keeping the print under it.
-
-    Stamp ink is a filter: a pixel under the seal is as bright as the paper, times the print's
-    grey, times the ink's transmission at its density there, and that transmission falls in a
-    straight line from 1 (no ink) to the ink's own at full strength, read off the seal's reddest
-    pixels. The density is read from how red the pixel is; dividing its brightness (what JPEG
-    keeps sharp) by the ink's transmission leaves the print alone, for any shade of red and any
-    density, thick or thin, and what is lighter than print becomes paper. Print under the seal is
-    dark and hardly red, so it stays ink. The zone the seal covers reaches a few pixels past its
-    redness, since JPEG keeps colour at half resolution."""
+    """The page with its seals taken out, keeping the print under them (`ocr.seal.unmix_seal`)."""
     import cv2
 
-    ycc = cv2.cvtColor(image, cv2.COLOR_BGR2YCrCb).astype(np.float32)
-    luma, chroma = ycc[..., 0], ycc[..., 1]
-    nearby = cv2.dilate(chroma, np.ones((5, 5), np.uint8))
-    zone = nearby > _SEAL_CHROMA
-    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    ink = _full_ink(luma, chroma) if zone.any() else None
-    if ink is None:
-        return cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
-    ink_luma, ink_chroma = ink
-    paper = max(float(np.percentile(luma, 95)), ink_luma + 1.0)
-    # each pixel's own redness: the strongest around it would take grey print beside a stroke of
-    # ink for ink, and erase it
-    density = np.clip((chroma - 128.0) / max(ink_chroma - 128.0, 1.0), 0.0, 1.0)
-    # thin ink of a pale seal is hardly red at all: the zone is wherever the ink lies, however thin
-    zone |= density > _THIN_INK
-    seal_alone = paper * (1.0 - density * (1.0 - ink_luma / paper))
-    print_grey = luma / seal_alone
-    unmixed = np.clip((print_grey[zone] - _INK_GREY) / (_PAPER_GREY - _INK_GREY), 0.0, 1.0)
-    gray[zone] = (255 * unmixed).astype(np.uint8)
-    return cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+    return cv2.cvtColor(unmix_seal(image)[0], cv2.COLOR_GRAY2BGR)
 
 
 def _darker_than_around(gray: np.ndarray) -> np.ndarray:
@@ -276,11 +232,30 @@ def _without_tables(image: np.ndarray, horizontal: np.ndarray, vertical: np.ndar
 
 def clean_page(image: np.ndarray, models: OcrModels) -> tuple[np.ndarray, int, float]:
     """The page with a seal taken out, turned upright and deskewed; the turn and the skew undone."""
+    image, _, turn, angle = _cleaned_with_seal(image, models)
+    return image, turn, angle
+
+
+def _cleaned_with_seal(image: np.ndarray, models: OcrModels) -> tuple[np.ndarray, np.ndarray | None, int, float]:
+    """`clean_page`, and the seal's zone turned and deskewed with the page (None: no seal)."""
+    import cv2
+
     from disclosure.ocr.orientation import turn_upright
 
-    image, turn = turn_upright(suppress_red(image), models)
+    gray, zone = unmix_seal(image)
+    image, turn = turn_upright(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), models)
     image, angle = deskew(image)
-    return image, turn, angle
+    if zone is None:
+        return image, None, turn, angle
+    mask = zone.astype(np.uint8) * 255
+    for _ in range(turn // 90 % 2):
+        mask = cv2.rotate(mask, cv2.ROTATE_90_CLOCKWISE)
+    if turn >= 180:
+        mask = cv2.rotate(mask, cv2.ROTATE_180)
+    if angle:
+        height, width = mask.shape
+        mask = cv2.warpAffine(mask, cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0), (width, height))
+    return image, mask > 127, turn, angle
 
 
 def find_rules(image: np.ndarray) -> tuple[tuple[Rule, ...], np.ndarray, np.ndarray]:
@@ -292,11 +267,11 @@ def find_rules(image: np.ndarray) -> tuple[tuple[Rule, ...], np.ndarray, np.ndar
 
 
 def read_scan_page(image: np.ndarray, number: int, source: str, models: OcrModels) -> ScanPage:
-    image, turn, angle = clean_page(image, models)
+    image, seal, turn, angle = _cleaned_with_seal(image, models)
     rules, horizontal, vertical = find_rules(image)
     # the page's own detection is needed only outside the tables, whose cells are read one by one
     lines = tuple(PageLine(line.text, Origin(source, line.text, page=number, box=Box(*line.box),
                                                    confidence=line.confidence))
                   for line in read_lines(_without_tables(image, horizontal, vertical), models))
     height, width = image.shape[:2]
-    return ScanPage(number, width, height, lines, rules, angle, turn, image)
+    return ScanPage(number, width, height, lines, rules, angle, turn, image, seal)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from disclosure.ocr.byte_order import decode_marked
 from disclosure.ocr.errors import InputError, reading
 
 # GB18030 is a superset of GBK and GB2312, so one decoder covers the government files.
@@ -34,10 +35,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
     """Return (text, encoding name); raise InputError for bytes that are not text."""
     if not data.strip():
         raise InputError("the file is empty")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+    if (marked := decode_marked(data)) is not None:
+        return marked
     if b"\x00" in data[:4096]:
         raise InputError("the file is binary, not text (it contains NUL bytes)")
     try:

@@ -40,3 +40,27 @@ def score(truth: Truth, report: Report) -> Score:
         else:
             wrong.append(key)
     return Score(len(expected), right, tuple(wrong), ambiguous, tuple(missed), tuple(unread))
+
+
+@dataclass(frozen=True)
+class Findings:
+    """A report's failed rules against the errors its truth prints."""
+
+    false: tuple[str, ...]  # rules reported failing that hold as printed: the worst outcome
+    found: tuple[str, ...]  # printed errors reported failing
+    in_doubt: tuple[str, ...]  # printed errors reported in doubt (ok null with the cells named)
+    missed: tuple[str, ...]  # printed errors reported holding, or not evaluated with nothing said
+
+    @property
+    def falsely_failed(self) -> bool:
+        return bool(self.false)
+
+
+def findings(truth: Truth, report: Report) -> Findings:
+    failing = {c.rule for c in report.checks if c.ok is False}
+    doubted = {c.rule for c in report.checks if c.doubt is not None}
+    unevaluated = {c.rule for c in report.checks if c.ok is None}
+    printed = set(truth.failing_rules)
+    return Findings(tuple(sorted(failing - printed)), tuple(sorted(failing & printed)),
+                    tuple(sorted((doubted & printed) - failing)),
+                    tuple(sorted(printed - failing - doubted - unevaluated)))

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from disclosure.table_recon.formats import APPLY_COLUMNS, field_key
-from disclosure.table_recon.rules import Number
+from disclosure.table_recon.rules import Number, signed_sum
 
 IN_FORCE_ROWS = ("rules", "normative")
 # every field a tie reads, of either year
@@ -73,21 +73,12 @@ class SameYear:
     others: tuple[str, ...]
 
 
-def _sum(terms: Iterable[tuple[int, Number | None]]) -> Number | None:
-    total: Number = 0
-    for sign, value in terms:
-        if value is None:
-            return None
-        total += sign * value
-    return total
-
-
 def _tie(rule: str, this: YearReport, prior: YearReport | None, lhs_keys: tuple[str, ...],
          this_terms: tuple[tuple[int, str], ...], prior_terms: tuple[tuple[int, str], ...]) -> CrossYearTie:
-    lhs = _sum((1, this.values.get(k)) for k in lhs_keys)
+    lhs = signed_sum((1, this.values.get(k)) for k in lhs_keys)
     rhs = None
     if prior is not None:
-        rhs = _sum([(s, prior.values.get(k)) for s, k in prior_terms] + [(s, this.values.get(k)) for s, k in this_terms])
+        rhs = signed_sum([(s, prior.values.get(k)) for s, k in prior_terms] + [(s, this.values.get(k)) for s, k in this_terms])
     ok = None if lhs is None or rhs is None else lhs == rhs
     return CrossYearTie(rule, this.agency, this.year, this.year - 1, ok, lhs, rhs, this.report,
                         prior.report if prior else None, lhs_keys + tuple(k for _, k in this_terms),

@@ -22,7 +22,7 @@ from decimal import Decimal
 from disclosure.layout.cell_text import CellKind, parse_cell
 from disclosure.table_recon.report import FieldReading, FieldState
 from disclosure.table_recon.rule_support import supported_readings
-from disclosure.table_recon.rules import Check, Number, Rule, json_number
+from disclosure.table_recon.rules import Check, Number, Rule, json_number, signed_sum
 
 # Pairs of digits a recogniser mistakes for one another on blurred, stamped or noisy print.
 _CONFUSED = ("06", "08", "09", "03", "17", "14", "27", "23", "35", "38", "49", "56", "58", "68", "89")
@@ -106,30 +106,13 @@ def cell_plausible(key: str, reading: FieldReading) -> Plausible | None:
 def _contribution(rule: Rule, keys: Sequence[str], option: Sequence[Number | None]) -> Number | None | str:
     """What one reading of a group adds to lhs − rhs; None where it leaves the rule unknown; "" where
     none of its keys is in the rule."""
-    total: Number = 0
-    touched = False
-    for key, value in zip(keys, option):
-        sign = 1 if key in rule.lhs else -1 if key in rule.rhs else 0
-        if not sign:
-            continue
-        touched = True
-        if value is None:
-            return None
-        total += sign * value
-    return total if touched else ""
+    if not any(rule.sign(key) for key in keys):
+        return ""
+    return rule.contribution(keys, option)
 
 
 def _base(rule: Rule, values: Mapping[str, Number | None], free: set[str]) -> Number | None:
-    total: Number = 0
-    for sign, side in ((1, rule.lhs), (-1, rule.rhs)):
-        for key in side:
-            if key in free:
-                continue
-            value = values.get(key)
-            if value is None:
-                return None
-            total += sign * value
-    return total
+    return signed_sum((rule.sign(key), values.get(key)) for key in rule.keys if key not in free)
 
 
 def holding_readings(rule: Rule, values: Mapping[str, Number | None],

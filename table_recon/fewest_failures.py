@@ -24,7 +24,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from disclosure.table_recon.rule_support import (Units, candidates_of, contribution, distinct_readings, settled,
+from disclosure.table_recon.rule_support import (Units, candidates_of, distinct_readings, settled,
                                                   shared_rules)
 from disclosure.table_recon.rules import Number, Rule
 
@@ -60,7 +60,7 @@ class _Model:
     def __init__(self, units: Units, fixed: Mapping[str, Number | None], rules: Sequence[Rule]) -> None:
         self.units = units
         # a shared rule whose fixed cells are unread can never fail: it is no part of the program
-        starts = {rule: contribution(rule, list(fixed), list(fixed.values())) for rule in shared_rules(units, rules)}
+        starts = {rule: rule.contribution(list(fixed), list(fixed.values())) for rule in shared_rules(units, rules)}
         self.shared = [rule for rule, start in starts.items() if start is not None]
         self.starts = [starts[rule] for rule in self.shared]
         own = [[rule for rule in rules if rule not in self.shared and any(k in rule.keys for k in keys)]
@@ -69,7 +69,7 @@ class _Model:
         self.of_unit = [[col for col, (v, _) in enumerate(self.columns) if v == u] for u in range(len(units))]
         self.own_failing = [[rule.id for rule in own[u] if not settled(rule, units[u][0], units[u][1][i], fixed)]
                             for u, i in self.columns]
-        self.moves = [tuple(contribution(rule, units[u][0], units[u][1][i]) for rule in self.shared)
+        self.moves = [tuple(rule.contribution(units[u][0], units[u][1][i]) for rule in self.shared)
                       for u, i in self.columns]
         n, units_count, rules_count = len(self.columns), len(units), len(self.shared)
         self.size = n + rules_count  # the readings' variables, then one failure variable per rule

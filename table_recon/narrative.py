@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from disclosure.ocr.origin import Origin
-from disclosure.table_recon.rules import Number
+from disclosure.table_recon.rules import Number, signed_sum
 
 _GAP = r"[^，。；;,\d]{0,%d}?"
 TIES: tuple[tuple[str, tuple[str, ...], str], ...] = (
@@ -56,8 +56,7 @@ def find_ties(lines: tuple[tuple[str, Origin], ...], values: Mapping[str, Number
             if not match:
                 continue
             origin = next(o for start, o in reversed(offsets) if start <= match.start())
-            parts = [values.get(k) for k in keys]
-            table = None if any(p is None for p in parts) else sum(parts)
+            table = signed_sum((1, values.get(k)) for k in keys)
             start = max(text.rfind("。", 0, match.start()) + 1, match.start() - 60)
             end = text.find("。", match.end())
             sentence = text[start: end + 1 if end != -1 else match.end() + 40]

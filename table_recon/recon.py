@@ -8,7 +8,7 @@ from disclosure.layout.cell_text import normalize_text
 from disclosure.layout.rows import RowSequence
 from disclosure.table_recon.alternatives import choose_alternatives, doubts
 from disclosure.table_recon.detect import detect_format
-from disclosure.table_recon.doubt import Plausible, cell_plausible, holding_readings, unique_holding, with_doubt
+from disclosure.table_recon.doubt import Doubt, Plausible, cell_plausible, holding_readings, unique_holding, with_doubt
 from disclosure.table_recon.formats import FormatSpec, field_key
 from disclosure.table_recon.narrative import find_ties
 from disclosure.table_recon.placement import solve
@@ -233,14 +233,23 @@ def verify(readings: dict[str, FieldReading], rules: tuple[Rule, ...], rows_in_d
         checks = evaluate_all(rules, values)
     groups = list(rows_in_doubt) + cells
     by_id = {rule.id: rule for rule in rules}
-    undecided = [check.rule for check in checks if check.ok is None and check.rule in failing
-                 and holding_readings(by_id[check.rule], values, groups) is None]
-    checks = tuple(replace(check, ok=False) if check.rule in undecided else check for check in checks)
-    warnings += [f"{rule} fails under every placement of the flattened cells" for rule in undecided]
-    checks = with_doubt(checks, rules, values, groups)
+    settled = []
+    for check in checks:
+        # a rule whose cells stay ambiguous and that fails under every placement failing the fewest
+        # rules: a finding where no placement at all makes it hold, in doubt otherwise
+        if check.ok is None and check.rule in failing:
+            found = holding_readings(by_id[check.rule], values, groups)
+            if found is None:
+                check = replace(check, ok=False)
+                warnings.append(f"{check.rule} fails under every placement of the flattened cells")
+            elif found[0]:
+                check = replace(check, doubt=Doubt(*found))
+        settled.append(check)
+    checks = with_doubt(settled, rules, values, groups)
     for check in checks:
         if check.doubt is not None:
-            warnings.append(f"{check.rule} fails as read ({json_number(check.lhs)} ≠ {json_number(check.rhs)}) but "
-                            f"holds under a plausible reading of its cells: "
+            read = (f"as read ({json_number(check.lhs)} ≠ {json_number(check.rhs)})" if check.lhs is not None
+                    and check.rhs is not None else "under the likeliest placements of its cells")
+            warnings.append(f"{check.rule} fails {read} but holds under a plausible reading of its cells: "
                             f"{'; '.join(group.why for group in check.doubt.groups)}; not a finding")
     return readings, checks, warnings

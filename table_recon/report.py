@@ -1,6 +1,6 @@
 """The result of reading one report: fields with provenance, checks, status, warnings, errors.
 
-`Report.as_dict()` is the output contract of SPEC §5; the extra top-level names (`cells`,
+`Report.as_dict()` is the output contract (docs/output.md); the extra top-level names (`cells`,
 `ambiguities`, `ties`, `extra_rows`, `errors`) carry per-field detail and never change the meaning
 of the contract's names.
 """
@@ -11,7 +11,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from disclosure.ocr.errors import ExitCode
+from disclosure.ocr.errors import Stage, StageError
 from disclosure.ocr.origin import Origin
 from disclosure.table_recon.narrative import Tie
 from disclosure.table_recon.rules import Check, Number, json_number
@@ -22,11 +22,6 @@ class Status(str, enum.Enum):
     FAILED_CHECKS = "failed_checks"
     INCOMPLETE = "incomplete"
     ERROR = "error"
-
-    @property
-    def exit_code(self) -> ExitCode:
-        return {Status.VERIFIED: ExitCode.VERIFIED, Status.ERROR: ExitCode.BAD_INPUT}.get(
-            self, ExitCode.NOT_VERIFIED)
 
 
 class FieldState(str, enum.Enum):
@@ -64,28 +59,6 @@ class FieldReading:
         return out
 
 
-class Stage(enum.StrEnum):
-    """Where reading a document stopped or went wrong: the pipeline's stages, and the runners'."""
-
-    INPUT = "input"  # the file itself: unreadable, damaged, not a report's format
-    OCR = "ocr"
-    LAYOUT = "layout"
-    TABLE_RECON = "table_recon"
-    INTERNAL = "internal"  # a bug
-    TIMEOUT = "timeout"  # past the runner's time limit
-    WORKER = "worker"  # the worker process died under it, again and again
-
-
-@dataclass(frozen=True)
-class StageError:
-    stage: Stage
-    message: str
-    page: int | None = None
-
-    def as_dict(self) -> dict:
-        return {"stage": self.stage.value, "message": self.message, **({"page": self.page} if self.page else {})}
-
-
 @dataclass(frozen=True)
 class Report:
     source: str
@@ -105,10 +78,6 @@ class Report:
     def fields(self) -> dict[str, int | float | None]:
         return {key: json_number(r.value) if r.state in (FieldState.READ, FieldState.DERIVED) else None
                 for key, r in self.readings.items()}
-
-    @property
-    def exit_code(self) -> ExitCode:
-        return self.status.exit_code
 
     def as_dict(self) -> dict:
         return {
@@ -134,7 +103,7 @@ def status_of(readings: dict[str, FieldReading], checks: tuple[Check, ...]) -> S
 
 
 def status_from(states: Iterable[FieldState], oks: Iterable[bool | None], *, in_doubt: bool = False) -> Status:
-    """A failed rule wins over fields left unread (SPEC §5); a rule that fails as read but holds
+    """A failed rule wins over fields left unread (docs/output.md); a rule that fails as read but holds
     under a plausible reading of its cells leaves the report incomplete, never verified."""
     if any(ok is False for ok in oks):
         return Status.FAILED_CHECKS

@@ -12,12 +12,14 @@ after the one before it, or none (an extra row, kept aside). An alignment scores
   line off gains on every row what it loses at its ends, so only the ends tell);
 - a label line naming a template row that no row of numbers took: a row whose numbers are lost.
 
-The alignments that score best are all found; a row of numbers that they give to different
-template rows is left unplaced, with a warning naming the rows it may be: never guessed.
+The alignments that score best, or within less than a label line of it, are all found; a row of
+numbers that they give to different template rows is left unplaced, with a warning naming the rows
+it may be: never guessed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from disclosure.layout.rows import LabeledRow
@@ -26,6 +28,7 @@ from disclosure.table_recon.formats import RowSpec, TableSpec
 from disclosure.table_recon.labels import match_row
 
 _INLINE, _BEFORE, _AFTER, _CONTRADICTED, _UNCLAIMED, _PLACED = 6.0, 2.0, 2.0, -6.0, -1.0, 1.0
+_CLOSE = 1.0  # less than a label line before or after the numbers is worth
 
 
 @dataclass(frozen=True)
@@ -85,42 +88,43 @@ def align(rows: list[ValueRow], trailing: tuple[str, ...], table: TableSpec) -> 
     def unclaimed(gap: frozenset[RowSpec], left: RowSpec | None, right: RowSpec | None) -> float:
         return _UNCLAIMED * sum(1 for spec in gap if spec is not left and spec is not right)
 
-    # best[i][s]: the best score of rows 0..i with row i given `s` (or nothing), and the last
-    # template row taken so far; a state is (i, last spec taken or None, this row's spec or None)
-    states: list[dict[tuple, float]] = []
-    back: list[dict[tuple, set[tuple]]] = []
-    first: dict[tuple, float] = {}
-    for spec in [NONE, *specs]:
-        first[(spec, spec)] = own(0, spec) + unclaimed(gaps[0], None, spec)
-    states.append(first)
-    back.append({key: set() for key in first})
+    def steps(i: int, key: tuple) -> Iterator[tuple[tuple, float]]:
+        """The states row `i` may take after row i-1 in state `key`, with what that adds."""
+        last, mine = key
+        end = span[last][1] if last is not None else -1
+        for spec in [NONE, *specs]:
+            if spec is None or span[spec][0] > end:
+                yield (spec if spec is not None else last, spec), own(i, spec) + unclaimed(gaps[i], mine, spec)
+
+    # forward[i][state]: the best score of rows 0..i ending in `state` (the last template row taken
+    # so far, this row's); backward[i][state]: the best that rows i+1.. add to it
+    forward: list[dict[tuple, float]] = [{(spec, spec): own(0, spec) + unclaimed(gaps[0], None, spec)
+                                          for spec in [NONE, *specs]}]
     for i in range(1, n):
         here: dict[tuple, float] = {}
-        links: dict[tuple, set[tuple]] = {}
-        for (last, mine), score in states[-1].items():
-            end = span[last][1] if last is not None else -1
-            for spec in [NONE, *specs]:
-                if spec is not None and span[spec][0] <= end:
-                    continue
-                key = (spec if spec is not None else last, spec)
-                total = score + own(i, spec) + unclaimed(gaps[i], mine, spec)
-                if key not in here or total > here[key] + 1e-9:
-                    here[key], links[key] = total, {(last, mine)}
-                elif abs(total - here[key]) <= 1e-9:
-                    links[key].add((last, mine))
-        states.append(here)
-        back.append(links)
-    finals = {key: score + unclaimed(gaps[n], key[1], None) for key, score in states[-1].items()}
-    best = max(finals.values())
-    alive = {key for key, score in finals.items() if abs(score - best) <= 1e-9}
-    choices: list[set[RowSpec | None]] = [set() for _ in range(n)]
-    for i in range(n - 1, -1, -1):
-        choices[i] = {mine for _, mine in alive}
-        alive = {prev for key in alive for prev in back[i][key]}
+        for key, score in forward[-1].items():
+            for state, gain in steps(i, key):
+                here[state] = max(here.get(state, float("-inf")), score + gain)
+        forward.append(here)
+    backward: list[dict[tuple, float]] = [{} for _ in range(n)]
+    backward[-1] = {key: unclaimed(gaps[n], key[1], None) for key in forward[-1]}
+    for i in range(n - 1, 0, -1):
+        backward[i - 1] = {key: max(gain + backward[i][state] for state, gain in steps(i, key))
+                           for key in forward[i - 1]}
+    best = max(score + backward[-1][key] for key, score in forward[-1].items())
+
+    def within(i: int, margin: float) -> set[RowSpec | None]:
+        return {key[1] for key, score in forward[i].items() if score + backward[i][key] >= best - margin - 1e-9}
 
     placed, warnings = [], []
     for i, row in enumerate(rows):
-        options = choices[i]
+        options = within(i, 0.0)
+        # another template row that an alignment scoring within `_CLOSE` of the best gives the row
+        # puts it in doubt as much as a tie: a label line more or less would tip it (leaving the
+        # row aside scores less than placing it, never close)
+        close = {spec for spec in within(i, _CLOSE) if spec is not None}
+        if len(close) > 1:
+            options = options | close
         if len(options) == 1 and None not in options:
             spec = next(iter(options))
             label = _naming_text(spec, row.inline, [t for t, _ in row.before],

@@ -8,6 +8,7 @@ warning. Other unmatched value rows are kept aside as extra rows, never shifted 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -168,16 +169,22 @@ def match_rows(rows: tuple[LabeledRow, ...], fmt: FormatSpec) -> RowMatches:
     for name in aligned:
         seen.add(name)
         per_table[name] = _aligned_entries(segments[name], fmt.table(name), early)
-    for segment in (s for found in segments.values() for s in found):
-        if segment.table.name in aligned:
-            continue
-        seen.add(segment.table.name)
-        entries = per_table.setdefault(segment.table.name, [])
-        has_cells = segment.row is not None and segment.row.cells
-        final = match_row("".join(segment.lines), segment.table) if has_cells else None
-        entries.extend(_label_only_rows(segment, final, entries))
-        if has_cells:
-            entries.append((final, "".join(segment.lines), segment.row, "label"))
+    for found in segments.values():
+        for previous, segment in zip([None, *found], found):
+            if segment.table.name in aligned:
+                continue
+            seen.add(segment.table.name)
+            entries = per_table.setdefault(segment.table.name, [])
+            has_cells = segment.row is not None and segment.row.cells
+            final = match_row("".join(segment.lines), segment.table) if has_cells else None
+            if has_cells and final is None and _wrapped_label(previous, segment, entries):
+                final, label = _wrapped_label(previous, segment, entries)
+                entries.pop()
+                entries.append((final, label, segment.row, "label"))
+                continue
+            entries.extend(_label_only_rows(segment, final, entries))
+            if has_cells:
+                entries.append((final, "".join(segment.lines), segment.row, "label"))
 
     matched: list[MatchedRow] = []
     extra: list[tuple[str, LabeledRow]] = []
@@ -198,7 +205,8 @@ def match_rows(rows: tuple[LabeledRow, ...], fmt: FormatSpec) -> RowMatches:
                 continue
             taken.add(spec.key)
             following = entries[index + 1][2].label_lines if index + 1 < len(entries) else ()
-            if how == "label" and spec.key and not _prints_statutory_label(label, spec, following):
+            if how == "label" and spec.key and not _prints_statutory_label(label, spec, following) \
+                    and not _prints_wording_between_groups(spec, row.label_lines, following, table):
                 warnings.append(f"label {label!r} differs from the statute's {spec.label!r}; "
                                 f"read as {name}.{spec.key}")
                 how = "loose"
@@ -212,6 +220,51 @@ def _prints_statutory_label(label: str, spec: RowSpec, following: tuple[str, ...
     without rules, a label wrapped around its row's values ends among the next row's lines."""
     wording = re.sub(r"^(?:\d+\.|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+\.)", "", normalize_label(spec.label))
     return any(wording in normalize_label(label + tail) for tail in ("", *following))
+
+
+def _wrapped_label(previous: _Segment | None, segment: _Segment, entries: list) -> tuple[RowSpec, str] | None:
+    """A label wrapped over lines with a paragraph break inside (`2.申请人逾期…缴纳` / `费用、…信息`,
+    an empty line, `公开申请` and the numbers): its first part, with no numbers, was taken for a
+    row whose blanks were all dropped; its last part names nothing. Together they name that row."""
+    if previous is None or _has_number(previous.row) or not entries or entries[-1][2].cells:
+        return None
+    lines = "".join(previous.lines[-2:] + segment.lines)
+    spec = match_row(lines, segment.table)
+    if spec is None or spec is not entries[-1][0]:
+        return None
+    return spec, lines
+
+
+_WRAPPED_LINES = 6  # the most lines a label wraps over, among pieces of the headings beside it
+
+
+def _prints_wording_between_groups(spec: RowSpec, lines: tuple[str, ...], following: tuple[str, ...],
+                                   table: TableSpec) -> bool:
+    """The statutory wording in the row's label lines run on into the next row's, once the pieces of
+    the group headings beside them are left out (`三、本` / `年度办` / `理结果`: a heading written
+    down its merged cell and read across the rows, alone on a line or in front of a label line,
+    `（六）其他处2.申请人…`). A line's front is tried both with and without such a piece: `公开申请`
+    may be the end of a label as well as `公开` of `（三）不予公开`."""
+    groups = {normalize_label(group) for row in table.rows for group in row.groups}
+
+    def variants(text: str) -> set[str]:
+        cuts = [i for i in range(len(text) + 1) if any(text[:i] in group for group in groups)]
+        return {text, text[max(cuts):]}
+
+    def kept(texts: tuple[str, ...], cut: bool) -> list[set[str]]:
+        out = []
+        for text in map(normalize_label, texts):
+            options = variants(text) if cut else {text}
+            if "" not in options and not any(text in group for group in groups):
+                out.append(options)
+        return out
+
+    for cut in (False, True):
+        own = ["".join(choice) for choice in itertools.product(*kept(lines, cut)[-_WRAPPED_LINES:])]
+        tails = [("",), *((t,) for t in (kept(following, cut)[:1] or [set()])[0])]
+        if any(_prints_statutory_label(text, spec, tail) for text in own for tail in tails):
+            return True
+    return False
 
 
 def _label_only_rows(segment: _Segment, final: RowSpec | None, entries: list) -> list:

@@ -238,7 +238,7 @@ def _joined_cells(cells: tuple[Cell, ...], keys: tuple[str, ...], rules: Sequenc
     except _TooMany:
         found = first(*start)
     for candidate in found:
-        out.setdefault(tuple((p.rule_value, p.how == "dropped") for p in candidate), candidate)
+        out.setdefault(_signature(candidate), candidate)
         if len(out) >= MAX_CANDIDATES:
             raise TooManyCandidates(tuple(out.values()))
     return tuple(out.values())
@@ -266,19 +266,25 @@ def row_candidates(cells: tuple[Cell, ...], keys: tuple[str, ...], rules: Sequen
         if candidates:
             return candidates
     out: dict[tuple, tuple[Piece, ...]] = {}
-    per_cell = [_pieces_of(cell, columns) for cell in cells]
+    per_cell = [[(pieces, not cell.text.strip()) for pieces in _pieces_of(cell, columns)] for cell in cells]
     prefix_ok = _prefix_checker(keys, rules)
     for choice in itertools.product(*per_cell):
-        sequence = [piece for pieces in choice for piece in pieces]
-        for candidate in _fit(sequence, columns, liberal, prefix_ok):
-            signature = tuple((p.rule_value, p.how == "dropped") for p in candidate)
-            out.setdefault(signature, candidate)
+        sequence = [piece for pieces, _ in choice for piece in pieces]
+        bare = [blank for pieces, blank in choice for _ in pieces]
+        for candidate in _fit(sequence, bare, columns, liberal, prefix_ok):
+            out.setdefault(_signature(candidate), candidate)
             if len(out) >= MAX_CANDIDATES:
                 raise TooManyCandidates(tuple(out.values()))
     return tuple(out.values())
 
 
-def _fit(sequence: list[Piece], columns: int, liberal: bool,
+def _signature(candidate: tuple[Piece, ...]) -> tuple:
+    """What tells two readings apart: the values the rules see, which cells the copy dropped, and
+    which are printed blank rather than 0 (the same to the rules, not to the reader)."""
+    return tuple((p.rule_value, p.how == "dropped", p.value is None) for p in candidate)
+
+
+def _fit(sequence: list[Piece], bare: list[bool], columns: int, liberal: bool,
          prefix_ok: Callable[[tuple[Number | None, ...]], bool]) -> Iterator[tuple[Piece, ...]]:
     surplus = len(sequence) - columns
     if surplus == 0:
@@ -287,6 +293,11 @@ def _fit(sequence: list[Piece], columns: int, liberal: bool,
         yield from _place(sequence, columns, prefix_ok, ())
     else:
         removable = [i for i, p in enumerate(sequence) if p.how == "empty"]
+        # a cell with nothing in it is an extractor's spacer column before a printed blank marker
+        # ("/", "—") is: the marker is text the page printed
+        spacers = [i for i in removable if bare[i]]
+        if len(spacers) >= surplus:
+            removable = spacers
         if liberal and surplus <= 2:
             removable = list(range(len(sequence)))
         for gone in itertools.combinations(removable, surplus):

@@ -24,17 +24,6 @@ Units = Sequence[tuple[tuple[str, ...], Sequence[Sequence[Number | None]]]]
 _UNKNOWN = None  # a rule with an unreadable value in it: it can no longer fail
 
 
-def contribution(rule: Rule, keys: Sequence[str], values: Sequence[Number | None]) -> Number | None:
-    total: Number = 0
-    for key, value in zip(keys, values):
-        sign = 1 if key in rule.lhs else -1 if key in rule.rhs else 0
-        if sign:
-            if value is None:
-                return _UNKNOWN
-            total += sign * value
-    return total
-
-
 def _shift(residual: Number | None, by: Number | None) -> Number | None:
     return _UNKNOWN if residual is None or by is None else residual + by
 
@@ -43,7 +32,7 @@ def settled(rule: Rule, keys: Sequence[str], values: Sequence[Number | None],
              fixed: Mapping[str, Number | None]) -> bool:
     """A rule all of whose cells are this reading's or fixed holds, or cannot be evaluated."""
     both = {**fixed, **dict(zip(keys, values))}
-    residual = contribution(rule, list(both), list(both.values()))
+    residual = rule.contribution(list(both), list(both.values()))
     return residual is None or residual == 0
 
 
@@ -57,9 +46,9 @@ def _prune_rule_by_rule(units, fixed: Mapping[str, Number | None], rules: Sequen
     while changed:
         changed = False
         for rule in rules:
-            adds = [{index: contribution(rule, keys, candidates[index]) for index in allowed[u]}
+            adds = [{index: rule.contribution(keys, candidates[index]) for index in allowed[u]}
                     for u, (keys, candidates) in enumerate(units)]
-            start = contribution(rule, list(fixed), list(fixed.values()))
+            start = rule.contribution(list(fixed), list(fixed.values()))
             if start is None or any(value is None for add in adds for value in add.values()):
                 continue  # the rule may go unevaluated: it rules nothing out
             ahead: list[set] = [{start}]
@@ -127,9 +116,9 @@ def _supported_values(units: Units, fixed: Mapping[str, Number | None], rules: S
     rules = shared
     if not _prune_rule_by_rule(units, fixed, rules, allowed):
         return [set() for _ in units]
-    start = tuple(contribution(rule, list(fixed), list(fixed.values())) for rule in rules)
+    start = tuple(rule.contribution(list(fixed), list(fixed.values())) for rule in rules)
     # how each reading moves each rule's residual, and the range the rows after it can still move it
-    moves = [[tuple(contribution(rule, keys, values) for rule in rules) for values in candidates]
+    moves = [[tuple(rule.contribution(keys, values) for rule in rules) for values in candidates]
              for keys, candidates in units]
     touches = [[r for r, rule in enumerate(rules) if any(k in rule.keys for k in keys)] for keys, _ in units]
     last = [max((u for u in range(len(units)) if r in touches[u]), default=-1) for r in range(len(rules))]

@@ -7,7 +7,7 @@ read leaves the rule unevaluated (`ok` None). A failed rule is a finding about t
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -30,6 +30,25 @@ class Rule:
     @property
     def keys(self) -> tuple[str, ...]:
         return self.lhs + self.rhs
+
+    def sign(self, key: str) -> int:
+        """+1 for a cell of the left side, -1 of the right, 0 for a cell not in the rule."""
+        return 1 if key in self.lhs else -1 if key in self.rhs else 0
+
+    def contribution(self, keys: Sequence[str], values: Sequence[Number | None]) -> Number | None:
+        """What these cells add to left − right: the whole residual where they are all the rule's
+        cells, a row's share where they are one row's; None where a cell of the rule is unread."""
+        return signed_sum((self.sign(key), value) for key, value in zip(keys, values) if self.sign(key))
+
+
+def signed_sum(terms: Iterable[tuple[int, Number | None]]) -> Number | None:
+    """Σ sign × value, None where any value is unknown: the one sum every rule and tie is made of."""
+    total: Number = 0
+    for sign, value in terms:
+        if value is None:
+            return None
+        total += sign * value
+    return total
 
 
 @dataclass(frozen=True)
@@ -78,13 +97,7 @@ def build_rules(fmt: FormatSpec) -> tuple[Rule, ...]:
 
 
 def side_sum(keys: tuple[str, ...], values: Mapping[str, Number | None]) -> Number | None:
-    total: Number = 0
-    for key in keys:
-        value = values.get(key)
-        if value is None:
-            return None
-        total += value
-    return total
+    return signed_sum((1, values.get(key)) for key in keys)
 
 
 def evaluate(rule: Rule, values: Mapping[str, Number | None]) -> Check:

@@ -104,6 +104,8 @@ def backfilled(tmp_path_factory):
     return documents, out, before, second.stderr
 
 
+@pytest.mark.slow
+@pytest.mark.ray
 def test_the_backfill_ties_every_agencys_years_and_a_rerun_brings_the_ties_up_to_date(backfilled):
     documents, out, before, stderr = backfilled
     assert before == [(None, None)]  # the agency's 2019 report was not there yet
@@ -134,6 +136,8 @@ def _corrections(path: Path, rows: list[str]) -> Path:
     return path
 
 
+@pytest.mark.slow
+@pytest.mark.ray
 def test_a_correction_keeps_the_printed_value_and_its_note_and_rechecks_the_report_and_its_ties(backfilled, tmp_path, capsys):
     documents, out, _, _ = backfilled
     with sqlite3.connect(out / "archive.sqlite") as db:
@@ -176,6 +180,8 @@ def test_a_correction_keeps_the_printed_value_and_its_note_and_rechecks_the_repo
     (["{name},apply.received.natural,twelve,x"], "is not a number"),
     (["{name},apply.received.natural,1,x", "{name},apply.received.natural,2,y"], "is corrected on line 2 too"),
 ])
+@pytest.mark.slow
+@pytest.mark.ray
 def test_a_correction_that_names_no_such_report_or_field_is_refused_in_one_line(backfilled, tmp_path, capsys, rows, says):
     documents, out, _, _ = backfilled
     name = next(d for d in documents if d.truth.year == 2019 and d.path.suffix == ".txt").path.name
@@ -220,6 +226,9 @@ def _view(out: Path, tmp_path: Path, fragment: str = "") -> BeautifulSoup:
     return BeautifulSoup(run.stdout, "html.parser")
 
 
+@pytest.mark.slow
+@pytest.mark.ray
+@pytest.mark.browser
 def test_the_review_page_lists_every_report_and_a_filter_narrows_the_list(backfilled, tmp_path):
     documents, out, _, _ = backfilled
     page = (out / "index.html").read_text(encoding="utf-8")
@@ -239,6 +248,9 @@ def test_the_review_page_lists_every_report_and_a_filter_narrows_the_list(backfi
     assert {row["data-id"] for row in view.select("#reports tbody tr")} == with_failed_ties
 
 
+@pytest.mark.slow
+@pytest.mark.ray
+@pytest.mark.browser
 def test_a_report_shows_its_failed_ties_cells_marked_with_their_crops_loaded(backfilled, tmp_path):
     documents, out, _, _ = backfilled
     pdf = next(d for d in documents if d.path.suffix == ".pdf")

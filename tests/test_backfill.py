@@ -21,7 +21,7 @@ from disclosure.ocr.paddle_engine import threads_per_worker, usable_cpus
 from tests.batch_inputs import make_batch, report_bytes
 from disclosure.workers.backfill import BackfillOptions, discover, run_backfill
 from disclosure.workers.document_job import content_hash, process_document
-from disclosure.workers.pipeline import InspectOptions
+from disclosure.pipeline.document import InspectOptions
 
 CLI = [sys.executable, "-c", "from disclosure.workers.cli import entry_point; entry_point()"]
 
@@ -67,6 +67,8 @@ def _crash_once_then_hang(marker_dir: Path):
     return process
 
 
+@pytest.mark.slow
+@pytest.mark.ray
 def test_embedded_backfill_survives_crashes_hangs_and_bad_files_and_resumes(tmp_path):
     archive, out = tmp_path / "archive", tmp_path / "results"
     expected = make_batch(archive / "2023", 20)
@@ -118,33 +120,56 @@ def test_embedded_backfill_survives_crashes_hangs_and_bad_files_and_resumes(tmp_
     assert len(pq.read_table(out / "reports.parquet")) == len(reports) + 1
 
 
-def _worker_pids() -> list[int]:
-    listing = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
-    return [int(line.split()[0]) for line in listing.splitlines() if "ray::DocumentWorker" in line]
+def _descendants(roots: set[int], listing: str) -> dict[int, str]:
+    """The processes under `roots` in `ps -eo pid=,ppid=,args=` output, with their command lines."""
+    rows = [line.split(None, 2) for line in listing.splitlines()]
+    args = {int(row[0]): row[2] if len(row) > 2 else "" for row in rows}
+    children: dict[int, list[int]] = {}
+    for row in rows:
+        children.setdefault(int(row[1]), []).append(int(row[0]))
+    found, todo = {}, list(roots)
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found[child] = args[child]
+            todo.append(child)
+    return found
+
+
+def _worker_pids(raylets: set[int]) -> list[int]:
+    # a worker is a child of its node's raylet: only the cluster's own are candidates, never
+    # another Ray's on this machine
+    listing = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True).stdout
+    return [pid for pid, args in _descendants(raylets, listing).items() if "ray::DocumentWorker" in args]
 
 
 @pytest.fixture
 def two_node_cluster():
     """A head node and a second node, each a raylet with one CPU, on this machine."""
+    from ray._private.ray_constants import PROCESS_TYPE_RAYLET
     from ray.cluster_utils import Cluster
 
     cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 1, "include_dashboard": False})
     cluster.add_node(num_cpus=1)
     cluster.wait_for_nodes()
-    yield cluster.address
+    raylets = {info.process.pid for node in cluster.list_all_nodes()
+               for info in node.all_processes[PROCESS_TYPE_RAYLET]}
+    yield cluster.address, raylets
     cluster.shutdown()
 
 
+@pytest.mark.slow
+@pytest.mark.ray
 def test_cluster_backfill_with_a_worker_killed_loses_and_repeats_nothing(tmp_path, two_node_cluster):
+    address, raylets = two_node_cluster
     archive, out = tmp_path / "archive", tmp_path / "results"
     expected = make_batch(archive, 300)
-    args = ["backfill", str(archive), "--out", str(out), "--address", two_node_cluster, "--workers", "2"]
+    args = ["backfill", str(archive), "--out", str(out), "--address", address, "--workers", "2"]
     run = subprocess.Popen(CLI + args, stderr=subprocess.PIPE, text=True)
     killed = None
     deadline = time.monotonic() + 180
     while run.poll() is None and time.monotonic() < deadline:
         documents = out / "documents"
-        if documents.exists() and len(list(documents.glob("*.json"))) >= 5 and (pids := _worker_pids()):
+        if documents.exists() and len(list(documents.glob("*.json"))) >= 5 and (pids := _worker_pids(raylets)):
             killed = pids[0]
             os.kill(killed, signal.SIGKILL)
             break

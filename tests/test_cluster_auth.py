@@ -4,16 +4,21 @@ refused in one line without it or with a wrong one."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from tests.batch_inputs import report_bytes
+
+pytestmark = [pytest.mark.slow, pytest.mark.ray]
 
 TOKEN = "disclosure-test-token-0123456789abcdef"
 CLI = [sys.executable, "-c", "from disclosure.workers.cli import entry_point; entry_point()"]
@@ -31,22 +36,65 @@ def _env(**changes: str | None) -> dict[str, str]:
     return env
 
 
+def _start_node(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    """`ray start ... --block` stays the parent of every process it starts, in a process group of
+    its own: stopping it stops this node and nothing else on the machine (`ray stop` stops every Ray)."""
+    with log.open("w") as out:
+        node = subprocess.Popen([*command, "--block"], env=env, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 180
+    while "Ray runtime started" not in log.read_text(errors="replace"):
+        if node.poll() is not None or time.monotonic() > deadline:
+            _stop_node(node)
+            pytest.fail(f"{' '.join(command[1:3])} did not start: {log.read_text(errors='replace')[-2000:]}")
+        time.sleep(0.5)
+    return node
+
+
+def _stop_node(node: subprocess.Popen) -> None:
+    # SIGTERM lets `ray start` take down the processes it started; whatever outlives that is still
+    # in its process group
+    node.terminate()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        node.wait(timeout=60)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(node.pid, signal.SIGKILL)
+    node.wait()
+
+
+def _forget_address(port: str) -> None:
+    """`ray start --head` leaves its address where ray.init() on this machine looks first; once the
+    cluster is gone, a stale one would send the next ray.init() to a dead cluster. Another's stays.
+    Ray writes the machine's own IP there, not the one given, so the port tells whose it is."""
+    from ray._common.utils import get_ray_address_file
+
+    recorded = Path(get_ray_address_file(None))
+    with contextlib.suppress(OSError):
+        if recorded.read_text().strip().rpartition(":")[2] == port:
+            recorded.unlink()
+
+
 @pytest.fixture(scope="module")
 def token_cluster(tmp_path_factory):
     ray = shutil.which("ray", path=str(Path(sys.executable).parent)) or shutil.which("ray")
     if ray is None:
         pytest.skip("the `ray` command is not installed beside this Python")
-    port = _free_port()
+    logs = tmp_path_factory.mktemp("ray-start")
+    port = str(_free_port())
+    address = f"127.0.0.1:{port}"
     env = _env(RAY_AUTH_MODE="token", RAY_AUTH_TOKEN=TOKEN)
     common = ["--node-ip-address", "127.0.0.1", "--num-cpus", "1", "--disable-usage-stats"]
-    subprocess.run([ray, "start", "--head", "--port", str(port), "--include-dashboard", "false", *common],
-                   env=env, check=True, capture_output=True, timeout=180)
+    head = _start_node([ray, "start", "--head", "--port", port, "--include-dashboard", "false", *common],
+                       env, logs / "head.log")
     try:
-        subprocess.run([ray, "start", "--address", f"127.0.0.1:{port}", *common],
-                       env=env, check=True, capture_output=True, timeout=180)
-        yield f"127.0.0.1:{port}"
+        second = _start_node([ray, "start", "--address", address, *common], env, logs / "second.log")
+        try:
+            yield address
+        finally:
+            _stop_node(second)
     finally:
-        subprocess.run([ray, "stop", "--force"], env=env, capture_output=True, timeout=120)
+        _stop_node(head)
+        _forget_address(port)
 
 
 def _archive(tmp_path: Path) -> Path:

@@ -12,7 +12,7 @@ from synthetic.values import random_truth
 from disclosure.table_recon.formats import FORMATS
 from tests.conftest import SAMPLES
 from disclosure.workers.cli import main
-from disclosure.workers.pipeline import inspect_file
+from disclosure.pipeline.document import inspect_file
 
 GOLDEN = Path(__file__).parent / "golden"
 REAL_PAGE = SAMPLES / "shanghai_szfbgt_2019.html"
@@ -90,6 +90,8 @@ def picture_truth():
     return random_truth(FORMATS["2021"], 4)
 
 
+@pytest.mark.slow
+@pytest.mark.ocr
 def test_mhtml_tables_as_pictures_are_read_by_ocr(tmp_path, picture_truth):
     page = tmp_path / "report.mht"
     page.write_bytes(render_mhtml(picture_truth, 4))
@@ -100,6 +102,8 @@ def test_mhtml_tables_as_pictures_are_read_by_ocr(tmp_path, picture_truth):
     assert report.readings["apply.total.total"].origin.box is not None
 
 
+@pytest.mark.slow
+@pytest.mark.ocr
 def test_pictures_saved_beside_the_page_are_read(tmp_path, picture_truth):
     pictures = picture_pages(picture_truth, 4)
     (tmp_path / "report_files").mkdir()

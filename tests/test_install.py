@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import ImageFont
 
-from disclosure.workers import debug_pages
+from disclosure.pipeline import debug_pages
 from synthetic.font_subset import FONT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +24,8 @@ def _wheel(folder: Path) -> Path:
     return next(folder.glob("disclosure-*.whl"))
 
 
+@pytest.mark.slow
+@pytest.mark.network
 def test_the_wheel_holds_one_import_name(tmp_path):
     with zipfile.ZipFile(_wheel(tmp_path)) as wheel:
         names = wheel.namelist()
@@ -37,6 +39,8 @@ def test_the_wheel_holds_one_import_name(tmp_path):
     assert "disclosure = disclosure.workers.cli:entry_point" in scripts
 
 
+@pytest.mark.slow
+@pytest.mark.network
 def test_installed_beside_pypis_layout_and_workers_both_stay_whole(tmp_path):
     wheel = _wheel(tmp_path / "dist")
     target = tmp_path / "site"

@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import SAMPLES
 from disclosure.workers.cli import main
-from disclosure.workers.pipeline import inspect_file
+from disclosure.pipeline.document import inspect_file
 
 GOLDEN = Path(__file__).parent / "golden"
 REAL = ["huaian_city_2024", "huaian_hongze_2023", "huaian_hongze_2024"]

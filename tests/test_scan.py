@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from disclosure.layout.image_grid import _reading_order
-from disclosure.ocr.errors import InputError
+from disclosure.ocr.errors import DisclosureError, InputError
 from disclosure.ocr.origin import Box, Origin
 from disclosure.ocr.paddle_engine import OcrModels, threads_per_worker, usable_cpus
 from disclosure.ocr.page_model import PageLine
@@ -23,8 +23,8 @@ from synthetic.scoring import score
 from synthetic.values import random_truth
 from disclosure.table_recon.formats import FORMATS
 from disclosure.workers.cli import main
-from disclosure.workers import pipeline
-from disclosure.workers.pipeline import InspectOptions, _read_scan as read_scan, inspect_file
+from disclosure.pipeline import document as pipeline
+from disclosure.pipeline.document import InspectOptions, _read_scan as read_scan, inspect_file
 
 
 def _scanned_pdf(fmt: str, style: str, seed: int, folder: Path, *, plant_error: bool = False,
@@ -37,6 +37,8 @@ def _scanned_pdf(fmt: str, style: str, seed: int, folder: Path, *, plant_error: 
                                                  ("2021", "sealed", "portrait"), ("2019", "upside_down", "portrait"),
                                                  # tables without rules, skewed, under a seal
                                                  ("2019", "sealed", "unruled")])
+@pytest.mark.slow
+@pytest.mark.ocr
 def test_a_scan_is_read_field_for_field(tmp_path, fmt, style, typeset):
     truth, path = _scanned_pdf(fmt, style, 7, tmp_path, typeset=typeset)
     report = inspect_file(path, InspectOptions())
@@ -53,6 +55,8 @@ def test_a_scan_is_read_field_for_field(tmp_path, fmt, style, typeset):
     ("2021", "seal_pink_thick", 27),  # a pale ink whose thin edges are hardly red: "23" for 2
     ("2019", "seal_red_thin", 20),  # ink run thin, 150 dpi
 ])
+@pytest.mark.slow
+@pytest.mark.ocr
 def test_a_seal_whose_lettering_crosses_the_numbers_hides_none_of_them(tmp_path, fmt, style, seed):
     # the agency's name along the ring and 政务公开专用章 across it, stamped over table 三's numbers
     truth, path = _scanned_pdf(fmt, style, seed, tmp_path)
@@ -62,6 +66,8 @@ def test_a_seal_whose_lettering_crosses_the_numbers_hides_none_of_them(tmp_path,
     assert report.status.value == "verified"
 
 
+@pytest.mark.slow
+@pytest.mark.ocr
 def test_a_rough_scan_reaches_the_accuracy_aim_and_places_no_wrong_number_in_a_ruled_table(tmp_path):
     # 150 dpi, blurred, noisy, JPEG at 60, a seal over table 三, skewed
     truth, path = _scanned_pdf("2021", "rough", 1, tmp_path)
@@ -71,6 +77,8 @@ def test_a_rough_scan_reaches_the_accuracy_aim_and_places_no_wrong_number_in_a_r
     assert not [key for key in result.wrong if key.startswith(("apply.", "appeal."))], result
 
 
+@pytest.mark.slow
+@pytest.mark.ocr
 def test_a_printed_error_read_clearly_stays_a_failed_rule(tmp_path, monkeypatch):
     truth, path = _scanned_pdf("2019", "sealed", 11, tmp_path, plant_error=True)
     scans = []
@@ -104,6 +112,8 @@ def _with_page_scanned(pdf: Path, number: int, out: Path) -> Path:
 
 
 @pytest.mark.parametrize("plant_error", [False, True])
+@pytest.mark.slow
+@pytest.mark.ocr
 def test_a_scanned_page_among_born_digital_ones_is_read_by_ocr_once(tmp_path, monkeypatch, plant_error):
     from disclosure.ocr import scan
 
@@ -126,6 +136,8 @@ def test_a_scanned_page_among_born_digital_ones_is_read_by_ocr_once(tmp_path, mo
     assert any(o.confidence < 1.0 for o in origins if o.page == 2)  # the recogniser's scores
 
 
+@pytest.mark.slow
+@pytest.mark.ocr
 def test_a_sideways_page_is_turned_and_the_debug_pictures_show_each_page(tmp_path, capsys):
     truth, path = _scanned_pdf("2019", "sideways", 7, tmp_path)
     debug = tmp_path / "debug"
@@ -150,7 +162,7 @@ def test_a_debug_folder_that_cannot_be_made_is_refused_in_one_line(tmp_path, cap
 
 
 def test_ocr_models_from_a_folder_that_has_none_are_refused(tmp_path, capsys):
-    with pytest.raises(InputError, match="no Paddle inference model"):
+    with pytest.raises(DisclosureError, match="no Paddle inference model"):
         OcrModels.from_folder(tmp_path)
     code = main(["inspect", str(tmp_path / "x.pdf"), "--ocr-models", str(tmp_path)])
     assert code == 2 and "no Paddle inference model" in capsys.readouterr().err
@@ -169,6 +181,8 @@ def _model_folder(root: Path, spoil: str) -> Path:
 
 @pytest.mark.parametrize("spoil, message", [("inference.pdmodel", "cannot be parsed"),
                                             ("inference.pdiparams", "could not be loaded")])
+@pytest.mark.slow
+@pytest.mark.ocr
 def test_ocr_models_that_are_not_models_are_refused_in_one_line(tmp_path, spoil, message):
     # in a process of its own: paddle, given a model file it cannot parse, ends its process
     folder = _model_folder(tmp_path / "models", spoil)
@@ -196,6 +210,8 @@ def test_pieces_of_one_printed_line_are_joined_in_reading_order():
     assert [line.text for line in _reading_order(lines)] == ["四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题"]
 
 
+@pytest.mark.slow
+@pytest.mark.ocr
 def test_a_multi_page_tiff_scanned_at_300_dpi_is_read_page_by_page(tmp_path):
     truth = random_truth(FORMATS["2021"], 5)
     pdf = render_pdf(truth, PDF_STYLES["portrait"], tmp_path / "r.pdf", 5)
@@ -234,6 +250,8 @@ def test_a_page_too_small_to_hold_a_table_gets_one_line_and_exit_2(tmp_path, cap
 
 
 @pytest.mark.parametrize("threads", [2, 1])
+@pytest.mark.slow
+@pytest.mark.ocr
 def test_the_recogniser_is_configured_for_a_bounded_onednn_cache_and_the_threads_asked_for(threads):
     # PaddleOCR caps oneDNN's shape cache (and applies the thread count) only when asked for oneDNN;
     # otherwise paddle 3 still uses it, uncapped, with one thread
@@ -262,6 +280,8 @@ def test_a_scan_is_read_with_the_ocr_threads_asked_for(tmp_path, monkeypatch, as
     assert given == [expected]
 
 
+@pytest.mark.slow
+@pytest.mark.ocr
 def test_labels_prose_and_numbers_read_together_are_each_read_as_printed():
     # labels and prose are packed side by side into strips and each read from the time steps over
     # it; a line longer than a strip is read in pieces; number cells are read in batches

@@ -19,7 +19,7 @@ from disclosure.ocr.paddle_engine import threads_per_worker
 from disclosure.ocr.same_print import same_print
 from disclosure.ocr.scan import PAGE_INK, Rule, ScanPage, _without_tables, find_rules, suppress_red
 from synthetic.scan_render import SEAL_SHADES, Seal, _stamp_seal
-from disclosure.workers.pipeline import InspectOptions
+from disclosure.pipeline.document import InspectOptions
 
 
 def _jpeg(image: np.ndarray, quality: int) -> np.ndarray:

@@ -15,7 +15,9 @@ import pytest
 
 from synthetic.scan_render import scanned_copy
 from tests.conftest import SAMPLES
-from disclosure.workers.pipeline import InspectOptions, inspect_file
+from disclosure.pipeline.document import InspectOptions, inspect_file
+
+pytestmark = [pytest.mark.slow, pytest.mark.ocr]
 
 GOLDEN = Path(__file__).parent / "golden"
 

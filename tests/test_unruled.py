@@ -17,7 +17,7 @@ from synthetic.pdf_render import pdf_style_variant, render_pdf
 from synthetic.scoring import score
 from synthetic.values import random_truth
 from disclosure.table_recon.formats import FORMATS
-from disclosure.workers.pipeline import inspect_file
+from disclosure.pipeline.document import inspect_file
 
 HEIGHT = 10.0
 

@@ -20,7 +20,7 @@ from tests.batch_inputs import make_batch, report_bytes
 from tests.conftest import SAMPLES
 from disclosure.ocr.paddle_engine import threads_per_worker, usable_cpus
 from disclosure.workers.document_job import process_document
-from disclosure.workers.pipeline import InspectOptions
+from disclosure.pipeline.document import InspectOptions
 from disclosure.workers.watch import JOURNAL, WatchOptions, Watcher, check_folders, free_name
 from disclosure.workers.watch_state import Journal
 
@@ -96,6 +96,7 @@ class _Running:
         assert not self.thread.is_alive()
 
 
+@pytest.mark.slow
 def test_a_burst_of_500_files_with_bad_ones_among_them(tmp_path):
     options = _options(tmp_path)
     expected = make_batch(options.inbox, 494)
@@ -122,6 +123,7 @@ def test_files_there_at_start_and_files_dropped_later_are_both_read(tmp_path):
     _assert_each_once(options, {"before.txt": "done", "after.txt": "done"})
 
 
+@pytest.mark.slow
 def test_a_file_still_being_written_is_read_only_once_complete(tmp_path):
     options = _options(tmp_path, settle_s=1.0)
     data = report_bytes(5)
@@ -158,6 +160,7 @@ def _die_on_poison(path: Path, options):
     return process_document(path, options)
 
 
+@pytest.mark.slow
 def test_a_reader_that_crashes_or_hangs_costs_one_file_not_the_service(tmp_path):
     options = _options(tmp_path, timeout_s=2.0)
     expected = {"poison.txt": "failed", "hang.txt": "failed", "a.txt": "done", "b.txt": "done"}
@@ -246,6 +249,7 @@ def _start_service(options: WatchOptions) -> subprocess.Popen:
     return subprocess.Popen(CLI + args, start_new_session=True, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow
 def test_kill_9_in_the_middle_of_a_batch_then_restart_finishes_each_file_once(tmp_path):
     options = _options(tmp_path)
     expected = make_batch(options.inbox, 200)
@@ -266,6 +270,7 @@ def test_kill_9_in_the_middle_of_a_batch_then_restart_finishes_each_file_once(tm
     assert max(attempts for _, _, attempts in _journal(options)) <= 2
 
 
+@pytest.mark.slow
 def test_sigterm_stops_the_service_cleanly(tmp_path):
     options = _options(tmp_path)
     service = _start_service(options)

@@ -17,9 +17,11 @@ from synthetic.scoring import score
 from synthetic.values import random_truth
 from disclosure.table_recon.formats import FORMATS
 from disclosure.workers.cli import main
-from disclosure.workers.pipeline import inspect_file
+from disclosure.pipeline.document import inspect_file
 
-CASES = [("2021", "template"), ("2021", "built"), ("2019", "built")]
+# six typeset files take seconds to write and read: the filled-in official template is the quick check
+CASES = [("2021", "template"), pytest.param("2021", "built", marks=pytest.mark.slow),
+         pytest.param("2019", "built", marks=pytest.mark.slow)]
 
 
 @pytest.mark.parametrize("fmt,style", CASES)
@@ -59,6 +61,8 @@ def soffice_available():
 
 
 @pytest.mark.parametrize("suffix", [".doc", ".wps"])
+@pytest.mark.slow
+@pytest.mark.libreoffice
 def test_binary_word_files_are_converted_by_libreoffice(tmp_path, soffice_available, suffix):
     truth = random_truth(FORMATS["2021"], 6, plant_error=True, blank_zeros=0.4)
     docx = render_docx(truth, "template", tmp_path / "r.docx", 6)
@@ -96,6 +100,8 @@ def test_a_hanging_libreoffice_is_stopped(tmp_path, monkeypatch):
         read_binary_word(_ole_file(tmp_path), timeout_s=1)
 
 
+@pytest.mark.slow
+@pytest.mark.libreoffice
 def test_damaged_binary_word_is_refused(tmp_path, soffice_available):
     with pytest.raises(InputError, match="could not convert it"):
         read_binary_word(_ole_file(tmp_path))

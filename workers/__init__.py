@@ -1,1 +1,2 @@
-"""Stage 4: the ways to run the pipeline: the CLI, the watched folder, the Ray backfill."""
+"""Stage 5: the ways to run the pipeline (the CLI, the watched folder, the Ray backfill), which
+schedule, store and show what `disclosure.pipeline` reads."""

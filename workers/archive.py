@@ -1,5 +1,5 @@
 """An archive seen whole: from a results folder's document JSONs (and a reviewer's corrections), the
-cross-year ties, the tables, `archive.sqlite` and the review page `index.html`.
+cross-year ties, the tables, `archive.sqlite`, the review page `index.html` and `reports.xlsx`.
 
 Run at the end of every backfill and by `disclosure archive DIR`; it reads no document again, so
 it can be rerun at will (after adding corrections, or documents). A corrections file given once
@@ -18,9 +18,11 @@ from disclosure.ocr.errors import InputError
 from disclosure.table_recon.agency import agency_key
 from disclosure.table_recon.cross_year import CrossYearTie, SameYear, YearReport, cross_year_ties
 from disclosure.workers.archive_db import write_database
-from disclosure.workers.corrections import apply_corrections, read_corrections, rule_value
-from disclosure.workers.result_store import DOCUMENTS, ResultFolder, fields_unread
+from disclosure.workers.corrections import apply_corrections, read_corrections
+from disclosure.workers.result_store import DOCUMENTS, ResultFolder
 from disclosure.workers.review_page import write_review_page
+from disclosure.workers.spreadsheet import WORKBOOK, workbook_sheets, write_workbook
+from disclosure.workers.stored_report import StoredRecord
 
 CORRECTIONS = "corrections.csv"
 DATABASE = "archive.sqlite"
@@ -43,21 +45,19 @@ class ArchiveSummary:
                 f"{self.same_year} agency-years printed more than once; {self.corrected} reports corrected")
 
 
-def year_report(record: dict) -> YearReport | None:
+def year_report(record: StoredRecord) -> YearReport | None:
     """What the ties need of one finished document; None where it names no agency, year or format."""
-    if record["outcome"] != "done" or not record.get("report"):
+    if not record.done:
         return None
-    report = record["report"]
-    agency = agency_key(report.get("agency"))
-    if agency is None or report.get("year") is None or report.get("format") is None:
+    report = record.report
+    agency = agency_key(report.agency)
+    if agency is None or report.year is None or report.format is None:
         return None
-    cells = report.get("cells", {})
-    return YearReport(record["sha256"], agency, report["year"], report["format"],
-                      {key: rule_value(cell) for key, cell in cells.items()}, report.get("status", ""),
-                      fields_unread(report))
+    return YearReport(record.sha256, agency, report.year, report.format, report.rule_values(),
+                      report.status.value, report.fields_unread)
 
 
-def archive_ties(records: Iterable[dict]) -> tuple[tuple[CrossYearTie, ...], tuple[SameYear, ...]]:
+def archive_ties(records: Iterable[StoredRecord]) -> tuple[tuple[CrossYearTie, ...], tuple[SameYear, ...]]:
     return cross_year_ties(y for y in map(year_report, records) if y is not None)
 
 
@@ -88,9 +88,10 @@ def build_archive(root: Path, corrections_file: Path | None = None) -> ArchiveSu
     results.write_tables(records, ties)
     write_database(root / DATABASE, records, ties, same_year)
     write_review_page(root, records, ties, same_year)
-    done = [r for r in records if r["outcome"] == "done"]
+    write_workbook(root / WORKBOOK, workbook_sheets(records, ties))
+    done = [r for r in records if r.done]
     return ArchiveSummary(
         reports=len(done), failures=len(records) - len(done), ties=len(ties),
         ties_failed=sum(t.ok is False for t in ties), ties_unevaluated=sum(t.ok is None for t in ties),
-        same_year=len(same_year), corrected=sum(bool(r["report"].get("corrected")) for r in done),
+        same_year=len(same_year), corrected=sum(bool(r.report.corrected) for r in done),
         seconds=time.perf_counter() - started)

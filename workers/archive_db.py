@@ -23,7 +23,8 @@ from pathlib import Path
 
 from disclosure.table_recon.agency import agency_key
 from disclosure.table_recon.cross_year import CrossYearTie, SameYear
-from disclosure.workers.result_store import fields_unread, rules_failed
+from disclosure.table_recon.report import FieldState
+from disclosure.workers.stored_report import StoredRecord
 
 _SCHEMA = """
 create table reports (report text primary key, source text, path text, agency text, agency_key text,
@@ -52,50 +53,50 @@ def _ok(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
 
-def _report_rows(records: list[dict], ties_failed: dict[str, int], same_year_as: dict[str, str]):
+def _report_rows(records: list[StoredRecord], ties_failed: dict[str, int], same_year_as: dict[str, str]):
     for record in records:
-        if record["outcome"] != "done":
+        if not record.done:
             continue
-        report = record["report"]
-        checks = report.get("checks", [])
-        yield (record["sha256"], report.get("source"), record["paths"][0] if record["paths"] else None,
-               report.get("agency"), agency_key(report.get("agency")), report.get("year"), report.get("format"),
-               report.get("status"), sum(c["ok"] is not None for c in checks), rules_failed(report),
-               fields_unread(report),
-               ties_failed.get(record["sha256"], 0), int(bool(report.get("corrected"))),
-               same_year_as.get(record["sha256"]))
+        report = record.report
+        yield (record.sha256, report.source, record.path, report.agency, agency_key(report.agency), report.year,
+               report.format, report.status.value, report.rules_checked, report.rules_failed,
+               report.fields_unread, ties_failed.get(record.sha256, 0), int(bool(report.corrected)),
+               same_year_as.get(record.sha256))
 
 
-def _field_rows(records: list[dict]):
+def _state(state: FieldState | None) -> str | None:
+    return None if state is None else state.value
+
+
+def _field_rows(records: list[StoredRecord]):
     for record in records:
-        if record["outcome"] != "done":
+        if not record.done:
             continue
-        for key, cell in record["report"].get("cells", {}).items():
-            yield (record["sha256"], key, cell.get("value"), cell["state"], cell.get("printed"),
-                   cell.get("printed_state"), cell.get("correction"), cell.get("page"), cell.get("line"),
-                   cell.get("raw"), cell.get("confidence", 1.0 if "raw" in cell else None))
+        for key, cell in record.report.cells.items():
+            yield (record.sha256, key, cell.value, cell.state.value, cell.printed, _state(cell.printed_state),
+                   cell.correction, cell.page, cell.line, cell.raw, cell.read_confidence)
 
 
-def _check_rows(records: list[dict]):
+def _check_rows(records: list[StoredRecord]):
     for record in records:
-        if record["outcome"] != "done":
+        if not record.done:
             continue
-        for check in record["report"].get("checks", []):
-            doubt = check.get("doubt")
-            yield (record["sha256"], check["rule"], _ok(check["ok"]), check["lhs"], check["rhs"],
-                   json.dumps(doubt, ensure_ascii=False) if doubt else None)
+        for check in record.report.checks:
+            doubt = check.doubt
+            yield (record.sha256, check.rule, _ok(check.ok), check.lhs, check.rhs,
+                   None if doubt is None else json.dumps(doubt.as_dict(), ensure_ascii=False))
 
 
-def _failure_rows(records: list[dict]):
+def _failure_rows(records: list[StoredRecord]):
     for record in records:
-        if record["outcome"] == "done":
+        if record.done:
             continue
-        failure = record.get("failure") or {}
-        yield (record["sha256"], record["paths"][0] if record["paths"] else None, failure.get("stage"),
-               failure.get("reason"), record.get("attempts"))
+        failure = record.failure
+        yield (record.sha256, record.path, failure and failure.stage.value, failure and failure.reason,
+               record.attempts)
 
 
-def write_database(path: Path, records: Iterable[dict], ties: tuple[CrossYearTie, ...],
+def write_database(path: Path, records: Iterable[StoredRecord], ties: tuple[CrossYearTie, ...],
                    same_year: tuple[SameYear, ...]) -> None:
     records = list(records)
     ties_failed: dict[str, int] = {}

@@ -24,13 +24,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from disclosure.ocr.errors import DisclosureError, first_line
+from disclosure.ocr.errors import RunnerError, Stage, StageError, first_line
 from disclosure.ocr.paddle_engine import usable_cpus
-from disclosure.table_recon.report import Stage
+from disclosure.pipeline.options import InspectOptions
 from disclosure.workers.archive import ArchiveSummary, build_archive
-from disclosure.workers.document_job import DocumentOutcome, Failure, failed_outcome, process_document
+from disclosure.workers.document_job import DocumentOutcome, Outcome, failed_outcome, process_document
 from disclosure.workers.inbox_names import is_temporary
-from disclosure.workers.pipeline import InspectOptions
 from disclosure.workers.result_store import DocumentRecord, ResultFolder
 
 Process = Callable[[Path, InspectOptions, str], DocumentOutcome]
@@ -131,7 +130,7 @@ def _check_reachable(address: str) -> None:
         with socket.create_connection((host or "127.0.0.1", int(port)), timeout=10):
             pass
     except (OSError, ValueError) as err:
-        raise DisclosureError(f"cannot reach the Ray cluster at {address} ({getattr(err, 'strerror', None) or err}); "
+        raise RunnerError(f"cannot reach the Ray cluster at {address} ({getattr(err, 'strerror', None) or err}); "
                               f"check the address (HOST:PORT of the head node) and that `ray start --head` "
                               f"is running there") from None
 
@@ -168,7 +167,7 @@ def _check_token(address: str) -> None:
         else:
             hint = ("set RAY_AUTH_MODE=token and give this driver the cluster's token (RAY_AUTH_TOKEN, "
                     "RAY_AUTH_TOKEN_PATH or ~/.ray/auth_token), as on every node")
-        raise DisclosureError(f"the Ray cluster at {address} requires token authentication: {hint}") from None
+        raise RunnerError(f"the Ray cluster at {address} requires token authentication: {hint}") from None
     except Exception:  # anything else: ray.init reports it
         return
 
@@ -191,7 +190,7 @@ def _start_ray(address: str | None, workers: int | None) -> None:
             ray.init(address="local", num_cpus=workers or usable_cpus(), **common)
     except (ConnectionError, TimeoutError, RuntimeError) as err:
         where = f"the Ray cluster at {address}" if address else "a local Ray"
-        raise DisclosureError(f"could not start or reach {where}: {first_line(err)}; "
+        raise RunnerError(f"could not start or reach {where}: {first_line(err)}; "
                               f"check the address and that `ray start` is running there") from None
 
 
@@ -208,14 +207,15 @@ class _Job:
         return Path(self.paths[0]).name
 
 
-def _read(path: Path, max_bytes: int) -> tuple[bytes | None, Failure | None]:
+def _read(path: Path, max_bytes: int) -> tuple[bytes | None, StageError | None]:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return None, Failure(Stage.INPUT, f"{path.name} is {size >> 20} MiB, over the limit of {max_bytes >> 20} MiB")
+            return None, StageError(Stage.INPUT, f"{path.name} is {size >> 20} MiB, over the limit of "
+                                                 f"{max_bytes >> 20} MiB")
         return path.read_bytes(), None
     except OSError as err:
-        return None, Failure(Stage.INPUT, f"cannot read {path}: {err.strerror or err}")
+        return None, StageError(Stage.INPUT, f"cannot read {path}: {err.strerror or err}")
 
 
 class _Backfill:
@@ -237,14 +237,14 @@ class _Backfill:
         job.outcome, job.data = outcome, None
         self.results.save_crops(job.sha256, outcome.crops)  # before the record that marks it done
         self.results.save(DocumentRecord(job.sha256, tuple(job.paths), outcome, job.attempts))
-        if outcome.ok:
+        if outcome.outcome is Outcome.DONE:
             self.summary.done += 1
         else:
             self.summary.failed += 1
         self._advance()
 
     def fail(self, job: _Job, stage: Stage, reason: str) -> None:
-        self.finish(job, failed_outcome(job.name, Failure(stage, reason)))
+        self.finish(job, failed_outcome(job.name, StageError(stage, reason)))
 
     def has_work(self) -> bool:
         return bool(self.queued or self.files)
@@ -391,7 +391,7 @@ def run_backfill(roots: list[Path], out: Path, options: BackfillOptions = Backfi
     try:
         results.prepare()
     except OSError as err:
-        raise DisclosureError(f"cannot write results to {out}: {err.strerror or err}") from None
+        raise RunnerError(f"cannot write results to {out}: {err.strerror or err}") from None
     job = _Backfill(discover(roots), results, options, progress)
     first = job.next_job()  # a rerun with nothing left to do starts no Ray at all
     if first is not None:

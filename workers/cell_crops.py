@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from disclosure.ocr.input_kind import InputKind, sniff_kind
+from disclosure.pipeline.document import DocumentReading
 from disclosure.table_recon.cross_year import TIE_FIELDS
 from disclosure.table_recon.report import FieldState, Report
-from disclosure.pipeline.document import DocumentReading
 
 POINTS_SCALE = 2.0  # pixels per PDF point of a rendered text-layer page (144 dpi)
 _MARGIN = 4  # pixels around the cell, so a digit touching its rule is seen whole

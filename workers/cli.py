@@ -1,27 +1,44 @@
 """The `disclosure` command: a thin layer over `main(argv) -> int`.
 
 Machine output (--json) alone goes to stdout; messages go to stderr; an input that cannot be
-processed gives one line and exit code 2, with the traceback only under --verbose.
+processed gives one line and exit code 2, with the traceback only under --verbose. Exit codes are
+this module's alone: the layers below raise errors that say their stage, and return reports that
+say their status.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import enum
 import json
 import logging
 import signal
 import sys
 import traceback
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from disclosure.ocr.errors import DisclosureError, ExitCode, InputError, TimedOut, first_line
+from disclosure.ocr.errors import DisclosureError, InputError, TimedOut, first_line
 
 if TYPE_CHECKING:
-    from disclosure.workers.pipeline import InspectOptions
+    from disclosure.pipeline.options import InspectOptions
+    from disclosure.table_recon.report import Status
 
 log = logging.getLogger("disclosure")
+
+
+class ExitCode(enum.IntEnum):
+    VERIFIED = 0
+    NOT_VERIFIED = 1  # failed_checks or incomplete: the report was read, something is wrong with it
+    BAD_INPUT = 2  # the input could not be processed (any `DisclosureError`, whatever its stage)
+    INTERRUPTED = 130
+
+
+def exit_code_of(status: Status) -> ExitCode:
+    """A report's status as the exit code of `inspect`: scripts tell a finding from a bad file."""
+    return {"verified": ExitCode.VERIFIED, "error": ExitCode.BAD_INPUT}.get(status.value, ExitCode.NOT_VERIFIED)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -111,7 +128,7 @@ def _at_least(text: str, low: int) -> int:
 def _inspect_options(args: argparse.Namespace, **more) -> InspectOptions:
     """What the reading of each document may vary, from the options every command shares."""
     from disclosure.ocr.paddle_engine import OcrModels
-    from disclosure.workers.pipeline import InspectOptions
+    from disclosure.pipeline.options import InspectOptions
 
     models = OcrModels.from_folder(args.ocr_models) if args.ocr_models else None
     return InspectOptions(max_pages=args.max_pages, ocr_models=models, ocr_threads=args.ocr_threads, **more)
@@ -134,66 +151,99 @@ def _deadline(seconds: float, name: str):
         signal.signal(signal.SIGALRM, previous)
 
 
-class _LibraryMessagesOnce(logging.Filter):
-    """The libraries' own messages (pdfminer writes hundreds on a damaged PDF, a traceback among
-    them): the first line of each distinct one, once. This service's messages pass as they are."""
+class _LibraryMessages(logging.Filter):
+    """The libraries' own messages (pdfminer writes one for every broken operator of a damaged
+    PDF, tracebacks among them), held back and counted per library, so that a damaged file costs a
+    line per library, not a screenful; this service's messages pass as they are."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.seen: set[tuple[str, str]] = set()
+        self.counts: Counter[str] = Counter()
+        self.first: dict[str, str] = {}
+        self.level: dict[str, int] = {}
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.name.split(".")[0] in _OWN_PACKAGES:
             return True
-        key = (record.name, str(record.msg))
-        if key in self.seen:
-            return False
-        self.seen.add(key)
-        lines = record.getMessage().strip().splitlines() or [""]
-        record.msg, record.args = f"{record.name}: {lines[0]}", ()
-        record.exc_info = record.exc_text = record.stack_info = None
-        return True
+        library = _library_of(record)
+        self.counts[library] += 1
+        self.first.setdefault(library, (record.getMessage().strip().splitlines() or [""])[0])
+        self.level[library] = max(self.level.get(library, 0), record.levelno)
+        return False
+
+    def summary(self) -> list[tuple[int, str]]:
+        """(level, line) for each library heard from since the last summary, which it forgets."""
+        lines = [(self.level[library], _summary_line(library, count, self.first[library]))
+                 for library, count in self.counts.items()]
+        self.counts.clear()
+        self.first.clear()
+        self.level.clear()
+        return lines
 
 
 _OWN_PACKAGES = frozenset({"disclosure", "synthetic", "__main__"})
 
 
+def _library_of(record: logging.LogRecord) -> str:
+    return "warnings" if record.name == "py.warnings" else record.name.split(".")[0]
+
+
+def _summary_line(library: str, count: int, first: str) -> str:
+    if count == 1:
+        return f"{library}: {first}"
+    return f"{library}: {count} messages, the first: {first} (--verbose shows every one)"
+
+
 def _configure_logging(verbose: bool, quiet: bool) -> None:
-    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
-    logging.basicConfig(level=level, stream=sys.stderr, format="disclosure: %(message)s")
+    # --verbose: this service's debug messages and every library warning, each naming its logger;
+    # the libraries' own debug output (pdfminer's runs to tens of thousands of lines) stays off
+    logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING, stream=sys.stderr,
+                        format="disclosure: %(name)s: %(message)s" if verbose else "disclosure: %(message)s")
     logging.captureWarnings(True)  # the warnings module's messages, through the same filter
-    if not verbose:
+    if verbose:
+        logging.getLogger("disclosure").setLevel(logging.DEBUG)
+    else:
         for handler in logging.getLogger().handlers:
-            handler.addFilter(_LibraryMessagesOnce())
+            handler.addFilter(_LibraryMessages())
+
+
+def _report_library_messages() -> None:
+    """The held-back library messages, a line per library, at the level of the worst of them."""
+    for handler in logging.getLogger().handlers:
+        for held in [f for f in handler.filters if isinstance(f, _LibraryMessages)]:
+            for level, line in held.summary():
+                log.log(level, line)
 
 
 def _inspect(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from disclosure.table_recon.report import Stage, error_report
-    from disclosure.workers.pipeline import inspect_file
+    from disclosure.pipeline.document import inspect_file
+    from disclosure.workers.document_job import error_of, failed_outcome
     from disclosure.workers.render import render
 
     try:
-        from disclosure.workers.debug_pages import prepare
+        from disclosure.pipeline.debug_pages import prepare
 
         options = _inspect_options(args, debug_dir=prepare(args.debug_dir) if args.debug_dir else None)
         with _deadline(args.timeout, args.file.name):
             report = inspect_file(args.file, options)
     except DisclosureError as err:
+        _report_library_messages()
         print(f"disclosure: error: {err}", file=sys.stderr)
         if args.verbose:
             traceback.print_exc()
         if args.json:
-            print(json.dumps(error_report(args.file.name, str(err), Stage.INPUT).as_dict(), ensure_ascii=False))
-        return int(err.exit_code)
+            print(json.dumps(failed_outcome(args.file.name, err.error).report, ensure_ascii=False))
+        return int(ExitCode.BAD_INPUT)
+    _report_library_messages()
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
         render(report, Console(file=sys.stdout, highlight=False))
     if report.status.value == "error":
-        print(f"disclosure: error: {report.warnings[0]}", file=sys.stderr)
-    return int(report.exit_code)
+        print(f"disclosure: error: {error_of(report).line()}", file=sys.stderr)
+    return int(exit_code_of(report.status))
 
 
 def _backfill(args: argparse.Namespace) -> int:
@@ -257,16 +307,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"disclosure: error: {err}", file=sys.stderr)
         if args.verbose:
             traceback.print_exc()
-        return int(err.exit_code)
+        return int(ExitCode.BAD_INPUT)
     except KeyboardInterrupt:
         print("disclosure: interrupted", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
     except Exception as err:  # a bug must still give one line, not a traceback, unless asked
+        _report_library_messages()
         print(f"disclosure: internal error: {type(err).__name__}: {first_line(err)} (run with --verbose for details)",
               file=sys.stderr)
         if args.verbose:
             traceback.print_exc()
         return int(ExitCode.BAD_INPUT)
+    finally:
+        _report_library_messages()
     return int(ExitCode.BAD_INPUT)
 
 

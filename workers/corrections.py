@@ -12,18 +12,18 @@ the cell is blank.
 
 from __future__ import annotations
 
-import copy
 import csv
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from disclosure.ocr.errors import InputError
 from disclosure.table_recon.doubt import Plausible, with_doubt
 from disclosure.table_recon.formats import FORMATS
-from disclosure.table_recon.report import FieldState, rule_value_of, status_from
+from disclosure.table_recon.report import FieldState, status_from
 from disclosure.table_recon.rules import build_rules, evaluate_all, json_number
+from disclosure.workers.stored_report import StoredCheck, StoredRecord, StoredReport, stored_report
 
 COLUMNS = ("report", "field", "value", "note")
 _SHORTEST_ID = 8
@@ -78,44 +78,48 @@ def read_corrections(path: Path) -> tuple[Correction, ...]:
     return tuple(out)
 
 
-def _identify(name: str, records: list[dict]) -> dict | None:
-    by_id = [r for r in records if len(name) >= _SHORTEST_ID and r["sha256"].startswith(name.lower())]
+def _identify(name: str, records: list[StoredRecord]) -> StoredRecord | None:
+    by_id = [r for r in records if len(name) >= _SHORTEST_ID and r.sha256.startswith(name.lower())]
     if len(by_id) == 1:
         return by_id[0]
-    by_path = [r for r in records if name in r["paths"]]
+    by_path = [r for r in records if name in r.paths]
     if len(by_path) == 1:
         return by_path[0]
-    by_name = [r for r in records if any(Path(p).name == name for p in r["paths"])]
+    by_name = [r for r in records if any(Path(p).name == name for p in r.paths)]
     return by_name[0] if len(by_name) == 1 else None
 
 
-def recheck(report: dict) -> dict:
+def recheck_report(report: StoredReport) -> StoredReport:
     """The report's checks and status from its cells as they now stand. The readings that left a
     rule in doubt still count, less those of cells a reviewer corrected: a corrected cell is sure."""
-    fmt = FORMATS.get(report.get("format"))
+    fmt = FORMATS.get(report.format)
     if fmt is None:
         return report
-    cells = report["cells"]
-    values = {key: rule_value(cell) for key, cell in cells.items()}
+    values = report.rule_values()
     rules = build_rules(fmt)
     checks = with_doubt(evaluate_all(rules, values), rules, values, _doubts_left(report))
-    report["checks"] = [check.as_dict() for check in checks]
-    report["status"] = status_from((FieldState(c["state"]) for c in cells.values()), (c.ok for c in checks),
-                                   in_doubt=any(c.doubt is not None for c in checks)).value
-    return report
+    status = status_from((cell.state for cell in report.cells.values()), (c.ok for c in checks),
+                         in_doubt=any(c.doubt is not None for c in checks))
+    return replace(report, checks=tuple(map(StoredCheck.of, checks)), status=status)
 
 
-def _doubts_left(report: dict) -> list[Plausible]:
+def recheck(report: dict) -> dict:
+    """`recheck_report` on a report's JSON: its checks and status replaced."""
+    again = recheck_report(stored_report(report))
+    return {**report, "checks": [check.as_dict() for check in again.checks], "status": again.status.value}
+
+
+def _doubts_left(report: StoredReport) -> list[Plausible]:
     """The plausible readings the report's checks name, each narrowed to the corrected values."""
-    corrected = {key: rule_value(cell) for key, cell in report["cells"].items() if "correction" in cell}
+    corrected = {key: cell.rule_value for key, cell in report.cells.items() if cell.correction is not None}
     groups: dict[tuple[str, ...], Plausible] = {}
-    for check in report.get("checks", ()):
-        for group in (check.get("doubt") or {}).get("cells", ()):
-            keys = tuple(group["fields"])
-            options = tuple(tuple(_rule_number(v) for v in option) for option in group["readings"])
+    for check in report.checks:
+        for group in check.doubt.cells if check.doubt is not None else ():
+            keys = group.fields
+            options = tuple(tuple(_rule_number(v) for v in option) for option in group.readings)
             options = tuple(o for o in options if all(k not in corrected or v == corrected[k] for k, v in zip(keys, o)))
             if len(options) > 1:
-                groups.setdefault(keys, Plausible(keys, options, group["why"]))
+                groups.setdefault(keys, Plausible(keys, options, group.why))
     return list(groups.values())
 
 
@@ -124,41 +128,35 @@ def _rule_number(value):
     return Decimal(str(value)) if isinstance(value, float) else value
 
 
-def rule_value(cell: dict):
-    """What a rule counts of a cell as the report's JSON gives it."""
-    return rule_value_of(FieldState(cell["state"]), cell.get("value"))
+def _corrected(report: StoredReport, corrections: list[Correction]) -> StoredReport:
+    """The report with the corrections over its cells: what was printed is kept beside each."""
+    cells, fields = dict(report.cells), dict(report.fields)
+    for correction in corrections:
+        cell = cells[correction.field]
+        cells[correction.field] = replace(
+            cell, printed=cell.value, printed_state=cell.state, value=correction.value,
+            state=FieldState.EMPTY if correction.value is None else FieldState.READ,
+            correction=correction.note or "corrected by a reviewer")
+        fields[correction.field] = correction.value
+    return recheck_report(replace(report, cells=cells, fields=fields))
 
 
-def apply_corrections(records: Iterable[dict], corrections: tuple[Correction, ...], source: Path) -> list[dict]:
-    """The records with every correction applied (copies; the inputs are untouched). A correction
-    naming no finished report, or a field its format does not have, is refused in one line."""
+def apply_corrections(records: Iterable[StoredRecord], corrections: tuple[Correction, ...],
+                      source: Path) -> list[StoredRecord]:
+    """The records with every correction applied (new values; the inputs are untouched). A
+    correction naming no finished report, or a field its format does not have, is refused in one line."""
     records = list(records)
-    done = [r for r in records if r["outcome"] == "done" and r.get("report")]
+    done = [r for r in records if r.done]
     by_id: dict[str, list[Correction]] = {}
     for correction in corrections:
         record = _identify(correction.report, done)
         if record is None:
             raise InputError(f"{correction.where(source)}: no report {correction.report!r} in these results "
                              f"(name it by its id, a path it was read from, or its file name)")
-        fmt = FORMATS.get(record["report"].get("format"))
+        fmt = FORMATS.get(record.report.format)
         if fmt is None or correction.field not in fmt.keys():
             raise InputError(f"{correction.where(source)}: the report {correction.report!r} (format "
-                             f"{record['report'].get('format')}) has no field {correction.field!r}")
-        by_id.setdefault(record["sha256"], []).append(correction)
-    out = []
-    for record in records:
-        mine = by_id.get(record["sha256"])
-        if not mine:
-            out.append(record)
-            continue
-        record = copy.deepcopy(record)
-        report = record["report"]
-        for correction in mine:
-            cell = report["cells"][correction.field]
-            cell.update({"printed": cell.get("value"), "printed_state": cell["state"], "value": correction.value,
-                         "state": (FieldState.EMPTY if correction.value is None else FieldState.READ).value,
-                         "correction": correction.note or "corrected by a reviewer"})
-            report["fields"][correction.field] = correction.value
-        report["corrected"] = sorted(c.field for c in mine)
-        out.append({**record, "report": recheck(report)})
-    return out
+                             f"{record.report.format}) has no field {correction.field!r}")
+        by_id.setdefault(record.sha256, []).append(correction)
+    return [replace(record, report=_corrected(record.report, by_id[record.sha256]))
+            if record.sha256 in by_id else record for record in records]

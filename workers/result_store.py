@@ -7,7 +7,7 @@ built from all of them.
     OUT/fields.parquet|csv        one row per report and field: value, state, page, line, raw text
     OUT/failures.parquet|csv      one row per document that could not be processed, with the reason
     OUT/ties.parquet|csv          one row per cross-year tie (`archive.py` writes these, the
-                                  database and the review page)
+                                  database, the review page and reports.xlsx)
 
 A document's JSON is written atomically once it is finished, so a rerun (after a crash, or with
 more files) skips exactly the documents already done; the tables are rebuilt from the JSON files.
@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from disclosure.table_recon.formats import FORMATS
-from disclosure.workers.document_job import DocumentOutcome
+from disclosure.workers.document_job import DocumentOutcome, failure_dict
+from disclosure.workers.stored_report import StoredRecord, read_record
 
 DOCUMENTS = "documents"
 CROPS = "crops"
@@ -56,8 +57,8 @@ class DocumentRecord:
         return {
             "sha256": self.sha256,
             "paths": list(self.paths),
-            "outcome": "done" if self.outcome.ok else "failed",
-            "failure": self.outcome.failure.as_dict() if self.outcome.failure else None,
+            "outcome": self.outcome.outcome.value,
+            "failure": failure_dict(self.outcome.failure) if self.outcome.failure else None,
             "attempts": self.attempts,
             "seconds": round(self.outcome.seconds, 4),
             "report": self.outcome.report,
@@ -79,11 +80,7 @@ class ResultFolder:
 
     def finished(self, retry_failed: bool) -> set[str]:
         """Hashes of documents already processed; failed ones too unless they are to be retried."""
-        done = set()
-        for record in self.records():
-            if record["outcome"] == "done" or not retry_failed:
-                done.add(record["sha256"])
-        return done
+        return {record.sha256 for record in self.records() if record.done or not retry_failed}
 
     def save(self, record: DocumentRecord) -> None:
         write_atomically(self.path_of(record.sha256), json.dumps(record.as_dict(), ensure_ascii=False))
@@ -99,16 +96,16 @@ class ResultFolder:
         for key, png in crops.items():
             (folder / f"{key}.png").write_bytes(png)
 
-    def records(self) -> Iterator[dict]:
+    def records(self) -> Iterator[StoredRecord]:
         if not self.documents.is_dir():
             return
         for path in sorted(self.documents.glob("*.json")):
             try:
-                yield json.loads(path.read_text(encoding="utf-8"))
+                yield read_record(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 continue  # a file a person damaged by hand: its document is simply done again
 
-    def write_tables(self, records: Iterable[dict] | None = None, ties: Iterable = ()) -> dict[str, int]:
+    def write_tables(self, records: Iterable[StoredRecord] | None = None, ties: Iterable = ()) -> dict[str, int]:
         """Rebuild the Parquet and CSV tables from the records (default: every document JSON as
         read) and the cross-year ties; returns rows per table."""
         import pyarrow as pa
@@ -137,39 +134,26 @@ _FAILURE_COLUMNS = ("sha256", "path", "stage", "reason", "attempts")
 _TIE_COLUMNS = ("rule", "agency", "year", "prior_year", "ok", "lhs", "rhs", "report", "prior_report")
 
 
-def rules_failed(report: dict) -> int:
-    return sum(check["ok"] is False for check in report.get("checks", []))
-
-
-def fields_unread(report: dict) -> int:
-    """Fields that could not be read, or placed: missing or ambiguous."""
-    return sum(cell["state"] in ("missing", "ambiguous") for cell in report.get("cells", {}).values())
-
-
-def build_tables(records: Iterable[dict]) -> dict[str, list[dict]]:
+def build_tables(records: Iterable[StoredRecord]) -> dict[str, list[dict]]:
     reports, fields, failures = [], [], []
     for record in records:
-        path = record["paths"][0] if record["paths"] else ""
-        if record["outcome"] != "done":
-            failure = record["failure"] or {}
-            failures.append({"sha256": record["sha256"], "path": path, "stage": failure.get("stage"),
-                             "reason": failure.get("reason"), "attempts": record["attempts"]})
+        path = record.path or ""
+        if not record.done:
+            failure = record.failure
+            failures.append({"sha256": record.sha256, "path": path, "stage": failure and failure.stage.value,
+                             "reason": failure and failure.reason, "attempts": record.attempts})
             continue
-        report = record["report"]
-        checks = report.get("checks", [])
-        cells = report.get("cells", {})
-        row = {"sha256": record["sha256"], "path": path, "source": report["source"],
-               "format": report["format"], "agency": report["agency"], "year": report["year"],
-               "status": report["status"], "rules_checked": sum(1 for c in checks if c["ok"] is not None),
-               "rules_failed": rules_failed(report), "fields_unread": fields_unread(report),
-               "warnings": len(report.get("warnings", []))}
-        row.update({key: _float(report["fields"].get(key)) for key in _FIELD_KEYS})
+        report = record.report
+        row = {"sha256": record.sha256, "path": path, "source": report.source, "format": report.format,
+               "agency": report.agency, "year": report.year, "status": report.status.value,
+               "rules_checked": report.rules_checked, "rules_failed": report.rules_failed,
+               "fields_unread": report.fields_unread, "warnings": len(report.warnings)}
+        row.update({key: _float(report.fields.get(key)) for key in _FIELD_KEYS})
         reports.append(row)
-        for key, cell in cells.items():
-            fields.append({"sha256": record["sha256"], "path": path, "key": key,
-                           "value": _float(cell.get("value")), "state": cell["state"],
-                           "page": cell.get("page"), "line": cell.get("line"), "raw": cell.get("raw"),
-                           "confidence": cell.get("confidence", 1.0 if "raw" in cell else None)})
+        for key, cell in report.cells.items():
+            fields.append({"sha256": record.sha256, "path": path, "key": key, "value": _float(cell.value),
+                           "state": cell.state.value, "page": cell.page, "line": cell.line, "raw": cell.raw,
+                           "confidence": cell.read_confidence})
     return {"reports": reports, "fields": fields, "failures": failures}
 
 

@@ -17,19 +17,18 @@ import shutil
 import signal
 import threading
 import time
-from concurrent.futures import TimeoutError as FutureTimeout
 from collections.abc import Callable
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from disclosure.ocr.errors import InputError
+from disclosure.ocr.errors import InputError, Stage, StageError
 from disclosure.ocr.paddle_engine import usable_cpus
-from disclosure.table_recon.report import Stage
-from disclosure.workers.document_job import DocumentOutcome, Failure, failed_outcome, process_document
+from disclosure.pipeline.options import InspectOptions
+from disclosure.workers.document_job import DocumentOutcome, failed_outcome, process_document
 from disclosure.workers.inbox_names import is_temporary
-from disclosure.workers.pipeline import InspectOptions
 from disclosure.workers.result_store import write_atomically
-from disclosure.workers.watch_state import Job, Journal
+from disclosure.workers.watch_state import Job, JobState, Journal
 
 log = logging.getLogger("disclosure.watch")
 
@@ -102,7 +101,7 @@ class Watcher:
         # forkserver: workers are not forked from this process, whose threads may hold locks; the
         # server imports the pipeline once, so a new worker starts reading at once
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["disclosure.workers.pipeline"])
+        context.set_forkserver_preload(["disclosure.pipeline.document"])
         self.pool = ProcessPool(max_workers=options.workers, max_tasks=200, context=context)
         self.running: dict = {}  # future -> job
         self.settling: dict[str, tuple[int, int, float]] = {}  # name -> size, mtime, since
@@ -123,13 +122,14 @@ class Watcher:
         try:
             return future.result()
         except FutureTimeout:
-            return failed_outcome(job.name, Failure(Stage.TIMEOUT, f"not finished after {self.options.timeout_s:g} s"))
+            return failed_outcome(job.name, StageError(Stage.TIMEOUT,
+                                                       f"not finished after {self.options.timeout_s:g} s"))
         except ProcessExpired as err:
-            return failed_outcome(job.name, Failure(
+            return failed_outcome(job.name, StageError(
                 Stage.WORKER, f"the reading process died {job.attempts} time(s), last with exit code {err.exitcode}; "
                           f"given up"))
         except Exception as err:  # the worker could not even start on it
-            return failed_outcome(job.name, Failure(Stage.INTERNAL, f"{type(err).__name__}: {err}"))
+            return failed_outcome(job.name, StageError(Stage.INTERNAL, f"{type(err).__name__}: {err}"))
 
     def _reader_died(self, future) -> bool:
         from pebble import ProcessExpired
@@ -171,19 +171,17 @@ class Watcher:
         destination = folder / free_name(folder, job.name)
         reason = None
         if outcome.failure:
-            reason = f"{outcome.failure.stage}: {outcome.failure.reason}"
+            reason = f"{outcome.failure.stage}: {outcome.failure.line()}"
             write_atomically(destination.with_name(destination.name + ".reason.txt"), reason + "\n")
         job = self.journal.written(job, str(destination), reason)
         self._move(job)
-        status = outcome.report.get("status")
-        log.info("%s: %s -> %s", job.name, reason or status, job.result_name)
+        log.info("%s: %s -> %s", job.name, reason or outcome.stored().status.value, job.result_name)
 
     def _move(self, job: Job) -> None:
         source, destination = self.inbox / job.name, Path(job.destination)
         if os.path.lexists(source):
             shutil.move(source, destination)  # a rename, or a copy then delete across file systems
-        state = "failed" if job.reason else "done"
-        self.journal.close_job(job, state)
+        self.journal.close_job(job, JobState.FAILED if job.reason else JobState.DONE)
 
     # --- finding new files ------------------------------------------------------------------------
 
@@ -192,7 +190,7 @@ class Watcher:
         result_name = free_name(self.options.out, name + ".json", self.journal.result_name_taken)
         stat = (self.inbox / name).lstat()
         job = self.journal.claim(name, stat.st_size, stat.st_mtime_ns, result_name)
-        self._write(job, failed_outcome(name, Failure(Stage.INPUT, reason)))
+        self._write(job, failed_outcome(name, StageError(Stage.INPUT, reason)))
 
     def _ready_files(self) -> list[tuple[str, os.stat_result]]:
         """Files whose size and time have not changed for the settle period, not yet claimed."""
@@ -241,7 +239,7 @@ class Watcher:
         for stale in self.options.out.glob(".*.tmp"):
             stale.unlink(missing_ok=True)
         for job in self.journal.open_jobs():
-            if job.state == "written":
+            if job.state is JobState.WRITTEN:
                 self._move(job)
             elif not os.path.lexists(self.inbox / job.name):
                 self.journal.forget(job)

@@ -12,10 +12,19 @@ At start, `processing` files are read again and `written` files are moved.
 
 from __future__ import annotations
 
+import enum
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+
+class JobState(enum.StrEnum):
+    PROCESSING = "processing"
+    WRITTEN = "written"
+    DONE = "done"
+    FAILED = "failed"
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -31,11 +40,12 @@ CREATE TABLE IF NOT EXISTS jobs (
     claimed_at REAL NOT NULL,
     finished_at REAL
 );
+-- the open states, OPEN_STATES (a partial index takes no parameters)
 CREATE UNIQUE INDEX IF NOT EXISTS one_open_job_per_name ON jobs(name) WHERE state IN ('processing', 'written');
 CREATE UNIQUE INDEX IF NOT EXISTS one_job_per_result ON jobs(result_name);
 """
 
-OPEN_STATES = ("processing", "written")
+OPEN_STATES = (JobState.PROCESSING, JobState.WRITTEN)
 
 
 @dataclass(frozen=True)
@@ -44,7 +54,7 @@ class Job:
     name: str
     size: int
     mtime_ns: int
-    state: str
+    state: JobState
     result_name: str
     destination: str | None
     reason: str | None
@@ -68,10 +78,10 @@ class Journal:
     def _jobs(self, where: str, *args) -> list[Job]:
         rows = self._db.execute(f"SELECT id, name, size, mtime_ns, state, result_name, destination, reason, "
                                 f"attempts FROM jobs WHERE {where} ORDER BY id", args)
-        return [Job(*row) for row in rows]
+        return [Job(*row[:4], JobState(row[4]), *row[5:]) for row in rows]
 
     def open_jobs(self) -> list[Job]:
-        return self._jobs("state IN (?, ?)", *OPEN_STATES)
+        return self._jobs("state IN (?, ?)", *(state.value for state in OPEN_STATES))
 
     def open_names(self) -> set[str]:
         return {job.name for job in self.open_jobs()}
@@ -84,8 +94,8 @@ class Journal:
 
     def claim(self, name: str, size: int, mtime_ns: int, result_name: str) -> Job:
         cursor = self._db.execute(
-            "INSERT INTO jobs (name, size, mtime_ns, state, result_name, claimed_at) VALUES (?, ?, ?, 'processing', ?, ?)",
-            (name, size, mtime_ns, result_name, time.time()))
+            "INSERT INTO jobs (name, size, mtime_ns, state, result_name, claimed_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (name, size, mtime_ns, JobState.PROCESSING.value, result_name, time.time()))
         return self._jobs("id = ?", cursor.lastrowid)[0]
 
     def retry(self, job: Job) -> Job:
@@ -93,12 +103,13 @@ class Journal:
         return self._jobs("id = ?", job.id)[0]
 
     def written(self, job: Job, destination: str, reason: str | None) -> Job:
-        self._db.execute("UPDATE jobs SET state = 'written', destination = ?, reason = ? WHERE id = ?",
-                         (destination, reason, job.id))
+        self._db.execute("UPDATE jobs SET state = ?, destination = ?, reason = ? WHERE id = ?",
+                         (JobState.WRITTEN.value, destination, reason, job.id))
         return self._jobs("id = ?", job.id)[0]
 
-    def close_job(self, job: Job, state: str) -> None:
-        self._db.execute("UPDATE jobs SET state = ?, finished_at = ? WHERE id = ?", (state, time.time(), job.id))
+    def close_job(self, job: Job, state: JobState) -> None:
+        self._db.execute("UPDATE jobs SET state = ?, finished_at = ? WHERE id = ?",
+                         (state.value, time.time(), job.id))
 
     def forget(self, job: Job) -> None:
         """The file changed or vanished while it was read: the claim is dropped, not finished."""

@@ -1,0 +1,152 @@
+"""A seal's ink taken out of a scanned page, the print under it kept.
+
+Stamp ink is a filter: a pixel under a seal is as bright as the paper, times the print's grey,
+times the ink's transmission there. Without print, how much darker a pixel is than the paper
+grows in a straight line with how coloured it is, at a rate that is the ink's own (its hue's
+darkness per unit of colour). Colour comes from the chroma planes, which JPEG keeps at half
+resolution and so spreads over the print beside and under the ink; brightness comes from luma,
+which it keeps sharp. Dividing a pixel's brightness by what the ink alone would leave of the paper
+at its colour leaves the print; what is lighter than print becomes paper.
+
+Each seal (a connected zone of colour) is measured on its own: its hue, from the median direction
+of its colour (red, vermilion, crimson, blue), and its darkness per unit of colour, from the
+median over its pixels that carry ink and no print. A median, since print under the ink takes the
+ink's colour from around it (JPEG) and, counted as ink, makes the ink look darker than it is:
+dividing by that whitens light print (a hairline at 150 dpi, worn toner) with the seal. Two seals
+of different inks are two zones, each with its own measure, unless they overlap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+_SEAL_CHROMA = 22.0  # colour (distance from grey in YCbCr) from which a pixel is (near) ink
+_JOIN = 15  # pixels: a seal's ring, lettering and emblem are one zone across the paper between them
+_FAINT = 8.0  # colour, averaged over 5 x 5 pixels, from which thin ink is told from noise
+_SMALLEST_SEAL = 50  # coloured pixels, below which a zone is a speck, not a seal
+# a pixel darker than this share of the median brightness around it (a window of _AROUND pixels,
+# wider than a stroke of print) is print, not the ink's own unevenness
+_AROUND, _NOT_PRINT = 9, 0.8
+_MEASURED = 0.4  # share of the zone's strongest colour from which a pixel's ink is measured
+_THIN_INK = 0.15  # share of the ink's full colour above which a pixel lies under the seal, however pale
+# under the seal, a print grey (brightness over the seal's alone) below the first is ink, above
+# the second paper: JPEG and the ink's unevenness leave the seal alone at 0.85-1.1
+_INK_GREY, _PAPER_GREY = 0.35, 0.85
+# JPEG spreads a stroke of ink's colour over its neighbours and so leaves its edge less coloured
+# than its darkness says: where, over _WINDOW x _WINDOW pixels, the ink's colour accounts for the
+# darkness to within _ALONE of its full colour, no print lies there and a pixel is as dark as its
+# ink alone (print anywhere in the window makes it darker than the colour accounts for)
+_WINDOW, _ALONE = 3, 0.2
+_EDGE = 0.15  # share of the ink's full colour from which a pixel can be an edge of a stroke of ink
+_DARKEST_INK = 0.12  # of the paper: no stamp ink lets less through, whatever its colour says
+
+
+@dataclass(frozen=True)
+class Ink:
+    """One seal's ink: its hue (a unit vector in the Cb, Cr plane), the luma it takes from the
+    paper per unit of colour along that hue, its colour where it lies thickest, and the paper's
+    brightness around it."""
+    hue: tuple[float, float]
+    darkness: float
+    full: float
+    paper: float
+
+
+def _colour(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Luma, and the colour planes Cb and Cr centred on grey."""
+    import cv2
+
+    ycc = cv2.cvtColor(image, cv2.COLOR_BGR2YCrCb).astype(np.float32)
+    return ycc[..., 0], ycc[..., 2] - 128.0, ycc[..., 1] - 128.0
+
+
+def _ink_of(luma: np.ndarray, cb: np.ndarray, cr: np.ndarray, unprinted: np.ndarray, paper: float) -> Ink | None:
+    """The ink of one seal from its zone's pixels (flat arrays); None where too few are coloured."""
+    strength = np.hypot(cb, cr)
+    inked = strength > _SEAL_CHROMA
+    if inked.sum() < _SMALLEST_SEAL:
+        return None
+    angle = float(np.median(np.arctan2(cr[inked], cb[inked])))
+    hue = (float(np.cos(angle)), float(np.sin(angle)))
+    along = cb * hue[0] + cr * hue[1]
+    full = float(np.percentile(along[inked], 95))
+    measured = (along > _MEASURED * full) & unprinted
+    if measured.sum() < _SMALLEST_SEAL:
+        measured = along > _MEASURED * full
+    darkness = float(np.median((paper - luma[measured]) / along[measured]))
+    return Ink(hue, max(darkness, 0.0), full, paper)
+
+
+def _unprinted(luma: np.ndarray) -> np.ndarray:
+    """Pixels not much darker than those around them: paper or ink, not a stroke of print."""
+    import cv2
+
+    around = cv2.medianBlur(np.clip(luma, 0, 255).astype(np.uint8), _AROUND).astype(np.float32)
+    return luma >= _NOT_PRINT * around
+
+
+def unmix_seal(image: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The page in grey with its seals taken out, keeping the print under them, and the zone the
+    seals covered (None: no seal). The zone reaches a few pixels past the colour, since JPEG
+    keeps colour at half resolution."""
+    import cv2
+
+    luma, cb, cr = _colour(image)
+    strength = np.hypot(cb, cr)
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    coloured = strength > _SEAL_CHROMA
+    if coloured.sum() < _SMALLEST_SEAL:
+        return gray, None
+    # ink run thin is hardly coloured at all, pixel by pixel; averaged, it stands out of the noise
+    faint = cv2.blur(strength, (5, 5)) > _FAINT
+    joined = cv2.dilate((coloured | faint).astype(np.uint8), np.ones((_JOIN, _JOIN), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined)
+    unprinted = _unprinted(luma)
+    seals = []
+    for index in range(1, count):
+        x, y, w, h, _ = stats[index]
+        window = (slice(y, y + h), slice(x, x + w))
+        inside = labels[window] == index
+        # the paper around the seal, not under it (a solid disc covers most of its own box);
+        # lighting varies over a page
+        around = luma[max(y - h // 4, 0):y + h + h // 4, max(x - w // 4, 0):x + w + w // 4]
+        paper = float(np.percentile(around, 95))
+        ink = _ink_of(luma[window][inside], cb[window][inside], cr[window][inside], unprinted[window][inside], paper)
+        seals.append((window, inside, paper, ink, int(coloured[window][inside].sum())))
+    measured = [s for s in seals if s[3] is not None]
+    if not measured:
+        return gray, None
+    # a piece of a seal too pale to measure alone is of the same ink as the page's largest seal
+    largest = max(measured, key=lambda s: s[4])[3]
+    out = gray.astype(np.float32)
+    zone = np.zeros(gray.shape, bool)
+    for window, inside, paper, ink, _ in seals:
+        ink = ink or replace(largest, paper=paper)
+        cleaned, covered = _unmixed(luma[window], cb[window], cr[window], ink)
+        covered &= inside
+        out[window][covered] = cleaned[covered]
+        zone[window] |= covered
+    if not zone.any():
+        return gray, None
+    return np.clip(out, 0, 255).astype(np.uint8), zone
+
+
+def _unmixed(luma: np.ndarray, cb: np.ndarray, cr: np.ndarray, ink: Ink) -> tuple[np.ndarray, np.ndarray]:
+    """One seal's window with its ink divided out (grey 0-255), and where its ink lies."""
+    import cv2
+
+    # each pixel's own colour: the strongest around it would take grey print beside a stroke of
+    # ink for ink, and erase it
+    along = np.maximum(cb * ink.hue[0] + cr * ink.hue[1], 0.0)
+    implied = np.maximum((ink.paper - luma) / max(ink.darkness, 1e-3), 0.0)  # the colour its darkness says
+    excess = cv2.blur(implied, (_WINDOW, _WINDOW)) - cv2.blur(along, (_WINDOW, _WINDOW))
+    alone = (excess < _ALONE * ink.full) & (along > _EDGE * ink.full)
+    along = np.where(alone, np.maximum(along, implied), along)
+    seal_alone = np.maximum(ink.paper - ink.darkness * along, _DARKEST_INK * ink.paper)
+    print_grey = luma / seal_alone
+    cleaned = 255.0 * np.clip((print_grey - _INK_GREY) / (_PAPER_GREY - _INK_GREY), 0.0, 1.0)
+    nearby = cv2.dilate(along, np.ones((5, 5), np.uint8))
+    covered = (nearby > _SEAL_CHROMA) | (along > _THIN_INK * ink.full)
+    return cleaned, covered
