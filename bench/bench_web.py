@@ -24,7 +24,7 @@ from synthetic.crawled_text import EXTRACTORS, crawled_text
 from synthetic.docx_render import render_docx
 from synthetic.flat_text import STYLES, render_text
 from synthetic.html_render import HTML_STYLES, page_truth, render_html
-from synthetic.scoring import score
+from synthetic.scoring import findings, score
 from synthetic.values import random_truth
 from disclosure.table_recon.formats import FORMATS
 from disclosure.pipeline.document import inspect_file
@@ -35,18 +35,21 @@ def _truths(seeds: int, plant: bool = False):
             for fmt in sorted(FORMATS) for seed in range(seeds)]
 
 
-def _run(paths_and_truths) -> tuple[float, float, int, int, float]:
+def _run(paths_and_truths) -> tuple[float, float, int, int, int, int, float]:
     """Mean seconds a file, share of fields right, fields ambiguous with the truth among them,
-    fields wrong or unread, slowest seconds."""
-    seconds, right, ambiguous, bad, fields = [], 0, 0, 0, 0
+    fields given a wrong number (or ambiguous without it), fields unread, reports falsely failed,
+    slowest seconds."""
+    seconds, right, ambiguous, wrong, unread, false, fields = [], 0, 0, 0, 0, 0, 0
     for path, truth in paths_and_truths:
         start = time.perf_counter()
         report = inspect_file(path)
         seconds.append(time.perf_counter() - start)
         result = score(truth, report)
         right, ambiguous, fields = right + result.right, ambiguous + result.ambiguous, fields + result.fields
-        bad += len(result.wrong) + len(result.ambiguous_missed) + len(result.unread)
-    return statistics.mean(seconds), right / fields, ambiguous, bad, max(seconds)
+        wrong += len(result.wrong) + len(result.ambiguous_missed)
+        unread += len(result.unread)
+        false += findings(truth, report).falsely_failed
+    return statistics.mean(seconds), right / fields, ambiguous, wrong, unread, false, max(seconds)
 
 
 def _time(fn, items) -> float:
@@ -66,19 +69,19 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-web-"))
     truths = _truths(args.seeds)
     print("| input | style | reports | s / report (max) | fields right | ambiguous (truth among candidates) | "
-          "wrong or unread | baseline s / report | time / baseline |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "wrong | unread | reports falsely failed | baseline s / report | time / baseline |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, style in HTML_STYLES.items():
         cases = []
         for i, truth in enumerate(truths):
             path = folder / f"{name}-{i}.html"
             path.write_bytes(render_html(truth, style, i))
             cases.append((path, page_truth(truth, style)))
-        mean, share, ambiguous, bad, slowest = _run(cases)
+        mean, share, ambiguous, wrong, unread, false, slowest = _run(cases)
         baseline = _time(lambda c: pandas.read_html(io.StringIO(c[0].read_bytes().decode(style.encoding)),
                                                     flavor="lxml"), cases)
-        print(f"| HTML | {name} | {len(cases)} | {mean:.3f} ({slowest:.2f}) | {share:.2%} | {ambiguous} | {bad} | "
-              f"{baseline:.3f} (pandas.read_html) | {mean / baseline:.1f}× |")
+        print(f"| HTML | {name} | {len(cases)} | {mean:.3f} ({slowest:.2f}) | {share:.2%} | {ambiguous} | {wrong} | "
+              f"{unread} | {false} | {baseline:.3f} (pandas.read_html) | {mean / baseline:.1f}× |")
 
     flat = []
     for i, truth in enumerate(truths):
@@ -95,9 +98,9 @@ def main() -> None:
                 path = folder / f"crawl-{extractor}-{name}-{i}.txt"
                 path.write_bytes(crawled_text(render_html(truth, style, i), style.encoding, extractor))
                 cases.append((path, page_truth(truth, style)))
-        mean, share, ambiguous, bad, slowest = _run(cases)
+        mean, share, ambiguous, wrong, unread, false, slowest = _run(cases)
         print(f"| crawled text | {extractor} | {len(cases)} | {mean:.3f} ({slowest:.2f}) | {share:.2%} | {ambiguous} | "
-              f"{bad} | {flat_mean:.3f} (one cell a line) | {mean / flat_mean:.1f}× |")
+              f"{wrong} | {unread} | {false} | {flat_mean:.3f} (one cell a line) | {mean / flat_mean:.1f}× |")
 
     for style in ("template", "built"):
         cases = []
@@ -105,11 +108,11 @@ def main() -> None:
             if style == "template" and truth.format.name != "2021":
                 continue
             cases.append((render_docx(truth, style, folder / f"{style}-{i}.docx", i, empty=("", "/")[i % 2]), truth))
-        mean, share, ambiguous, bad, slowest = _run(cases)
+        mean, share, ambiguous, wrong, unread, false, slowest = _run(cases)
         baseline = _time(lambda c: [cell.text for table in docx.Document(str(c[0])).tables
                                     for row in table.rows for cell in row.cells], cases)
         print(f"| Word (.docx) | {style} | {len(cases)} | {mean:.3f} ({slowest:.2f}) | {share:.2%} | {ambiguous} | "
-              f"{bad} | {baseline:.3f} (python-docx cells) | {mean / baseline:.1f}× |")
+              f"{wrong} | {unread} | {false} | {baseline:.3f} (python-docx cells) | {mean / baseline:.1f}× |")
 
 
 if __name__ == "__main__":

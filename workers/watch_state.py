@@ -20,6 +20,8 @@ from pathlib import Path
 
 
 class JobState(enum.StrEnum):
+    """A file's committed state in the journal (above); the first two are open, the last two final."""
+
     PROCESSING = "processing"
     WRITTEN = "written"
     DONE = "done"
