@@ -110,7 +110,8 @@ def main() -> None:
     mb = 1 << 20
     for count, _, baseline, ties, database, page, whole, tie_count, db_size, index_size, review, docs, drawn in rows:
         shown = " / ".join("—" if d is None else str(d) for d in drawn)
-        print(f"| {count:,} | {tie_count:,} | {baseline:.2f} | {ties:.2f} | {database:.2f} | {page:.2f} | {whole:.2f} | "
+        print(f"| {count:,} | {tie_count:,} | {baseline:.2f} | {ties:.2f} | {database:.2f} | {page:.2f} | "
+              f"{whole:.2f} | "
               f"{whole / baseline:.1f}× | {db_size / mb:.1f} | {index_size / mb:.2f} | {review / mb:.1f} | "
               f"{docs / mb:.1f} | {shown} |")
 

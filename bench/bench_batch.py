@@ -19,12 +19,12 @@ import time
 from pathlib import Path
 
 from disclosure.ocr.paddle_engine import usable_cpus
-from tests.batch_inputs import make_batch
+from disclosure.pipeline.document import InspectOptions
 from disclosure.workers.backfill import BackfillOptions, discover, run_backfill
 from disclosure.workers.document_job import content_hash, process_document
-from disclosure.pipeline.document import InspectOptions
 from disclosure.workers.result_store import DocumentRecord, ResultFolder
-from disclosure.workers.watch import WatchOptions, Watcher
+from disclosure.workers.watch import Watcher, WatchOptions
+from tests.batch_inputs import make_batch
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -40,9 +40,9 @@ def corpus(folder: Path, texts: int, pdfs: int) -> list[Path]:
 
 def scan_corpus(folder: Path, count: int) -> tuple[list[Path], int]:
     """`count` generated scanned reports of both formats in four scan styles, and their pages."""
+    from disclosure.table_recon.formats import FORMATS
     from synthetic.scan_render import scanned_pdf
     from synthetic.values import random_truth
-    from disclosure.table_recon.formats import FORMATS
 
     folder.mkdir(parents=True)
     scratch = folder.parent / "scan-pages"

@@ -19,12 +19,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from disclosure.table_recon.formats import FORMATS
+from disclosure.workers.cli import main
 from synthetic.damage import damaged_word_parts, mutations, repeated_stretches
 from synthetic.docx_render import render_docx
 from synthetic.html_render import HTML_STYLES, render_html
 from synthetic.values import random_truth
-from disclosure.table_recon.formats import FORMATS
-from disclosure.workers.cli import main
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

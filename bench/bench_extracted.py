@@ -126,7 +126,8 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for tool in TOOLS:
         tally = Tally()
-        for (name, pdf, fields, failing), (text, seconds) in zip(corpus, _extract(tool, python, [c[1] for c in corpus])):
+        extracted = _extract(tool, python, [c[1] for c in corpus])
+        for (name, pdf, fields, failing), (text, seconds) in zip(corpus, extracted):
             start = time.perf_counter()
             report = read_report(rows_from_text(split_runs(text_document_from_bytes(text.encode("utf-8"), f"{name}.md"),
                                                            TABLE_VOCABULARY)))

@@ -14,11 +14,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from disclosure.pipeline.document import InspectOptions, inspect_file
+from disclosure.table_recon.formats import FORMATS
 from synthetic.pdf_render import PDF_STYLES, render_pdf
 from synthetic.scoring import score
 from synthetic.values import random_truth
-from disclosure.table_recon.formats import FORMATS
-from disclosure.pipeline.document import InspectOptions, inspect_file
 
 PATHS = {"default (pdfplumber, camelot referee)": InspectOptions(),
          "camelot lattice alone": InspectOptions(grid_readers=("camelot",))}

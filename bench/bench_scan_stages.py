@@ -119,9 +119,9 @@ def _install(clock: StageClock) -> None:
 
 
 def _corpus(folder: Path, seeds: int, styles: list[str], real: list[str]) -> list[Path]:
+    from disclosure.table_recon.formats import FORMATS
     from synthetic.scan_render import scanned_copy, scanned_pdf
     from synthetic.values import random_truth
-    from disclosure.table_recon.formats import FORMATS
 
     paths = [scanned_pdf(random_truth(FORMATS[fmt], seed, blank_zeros=0.3), style, folder, seed,
                          f"{fmt}-{seed}-{style}")[0]

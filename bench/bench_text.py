@@ -16,11 +16,11 @@ import time
 
 from disclosure.layout.flat_rows import rows_from_text
 from disclosure.ocr.text_file import text_document_from_bytes
+from disclosure.table_recon.formats import FORMATS
+from disclosure.table_recon.recon import read_report
 from synthetic.flat_text import STYLES, render_text
 from synthetic.scoring import findings, score
 from synthetic.values import random_truth
-from disclosure.table_recon.formats import FORMATS
-from disclosure.table_recon.recon import read_report
 
 BLANKS = {"cells": 0.3, "markers": 0.5, "rows": 0.5, "noisy": 0.5, "dropped": 1.0, "bom": 1.0, "joined": 0.0}
 

@@ -20,14 +20,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from disclosure.pipeline.document import inspect_file
+from disclosure.table_recon.formats import FORMATS
 from synthetic.crawled_text import EXTRACTORS, crawled_text
 from synthetic.docx_render import render_docx
 from synthetic.flat_text import STYLES, render_text
 from synthetic.html_render import HTML_STYLES, page_truth, render_html
 from synthetic.scoring import findings, score
 from synthetic.values import random_truth
-from disclosure.table_recon.formats import FORMATS
-from disclosure.pipeline.document import inspect_file
 
 
 def _truths(seeds: int, plant: bool = False):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from disclosure.layout.cell_text import is_value_text, may_be_joined_cells, normalize_text, parse_cell, CellKind
+from disclosure.layout.cell_text import CellKind, is_value_text, may_be_joined_cells, normalize_text, parse_cell
 from disclosure.ocr.text_file import TextDocument, TextLine
 
 _RULE_RE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")

@@ -135,17 +135,47 @@ def _darkness(grey, y: float, x0: float, x1: float) -> float:
     return 255.0 - float(band.min(axis=0).mean()) if band.size else 0.0
 
 
-def _without_streaks(ys: list[float], xs: list[float], grey) -> list[float]:
-    """Row boundaries with the lighter of two too close to hold a row between them left out: a
-    scanner's roller streak runs the page's width beside a rule, paler than the rule's print."""
+def _without_streaks(ys: list[float], xs: list[float], grey, ink, open_edges: set[float] = frozenset()) -> list[float]:
+    """Row boundaries without a scanner's roller streaks, which run the page's width far paler
+    than the table's rules: one much paler than the table's rules (`_pale`), and the lighter of
+    two too close to hold a row between them (a streak beside a rule)."""
+    dark = {y: _rule_darkness(grey, ink, y, xs) for y in ys}
+    ruled = sorted(dark[y] for y in ys if y not in open_edges)
+    reference = ruled[(3 * len(ruled)) // 4] if ruled else 0.0  # most of a table's boundaries are rules
     out: list[float] = []
     for y in ys:
+        if y not in open_edges and _pale(dark[y], reference, _runs_on(ink, y, xs)):
+            continue
         if out and y - out[-1] < _THINNEST_ROW:
             if _darkness(grey, y, xs[0], xs[-1]) > _darkness(grey, out[-1], xs[0], xs[-1]):
                 out[-1] = y
             continue
         out.append(y)
     return out
+
+
+# of the darkness of a table's rules: a line paler than the first is no rule of it (a rule whose
+# seal was divided out keeps 0.35 or more); one paler than the second that runs on past the
+# table's outer rules, where no rule of it runs, is a streak (streaks of dirty rollers: 0.15-0.45)
+_PALEST_RULE, _PALE_RULE = 0.25, 0.5
+_MARGIN = 40  # pixels beside a table where a streak runs on
+
+
+def _pale(darkness: float, reference: float, runs_on: bool) -> bool:
+    return darkness < (_PALE_RULE if runs_on else _PALEST_RULE) * reference
+
+
+def _rule_darkness(grey, ink, y: float, xs: list[float]) -> float:
+    """How dark a row boundary is where it runs: the mean darkness of the columns it covers."""
+    runs = [_darkness(grey, y, xs[j], xs[j + 1]) for j in range(len(xs) - 1) if _covered(ink, True, y, xs[j], xs[j + 1])]
+    return sum(runs) / len(runs) if runs else 0.0
+
+
+def _runs_on(ink, y: float, xs: list[float]) -> bool:
+    """Does the line at `y` go on past the table's left or right rule?"""
+    width = ink.shape[1]
+    return (_covered(ink, True, y, max(xs[0] - _MARGIN - 5, 0), xs[0] - 5)
+            or _covered(ink, True, y, xs[-1] + 5, min(xs[-1] + _MARGIN + 5, width)))
 
 
 def _boundaries(rules: list[Rule], ink, grey=None) -> tuple[list[float], list[float], dict[float, list[bool]]]:
@@ -167,7 +197,7 @@ def _boundaries(rules: list[Rule], ink, grey=None) -> tuple[list[float], list[fl
             return ys, xs, vertical
         ys = [y for y in ys if y in open_edges or any(_covered(ink, True, y, xs[j], xs[j + 1]) for j in range(len(xs) - 1))]
         if grey is not None:
-            ys = _without_streaks(ys, xs, grey)
+            ys = _without_streaks(ys, xs, grey, ink, open_edges)
     return ys, xs, {x: [_covered(ink, False, x, ys[k], ys[k + 1]) for k in range(len(ys) - 1)] for x in xs}
 
 

@@ -22,6 +22,9 @@ _FAINT_SHARE = 0.15  # of a line's darkness, below which a group of columns set 
 _LIGHT_REMAINS = 0.25  # of a line's darkest print, below which a column holds only a seal's remains
 _LIGHT_LINE = 0.5  # of a cell's darkest print, below which a line with little ink is a seal's remains
 _STRAY_MARKS = ".:·"
+# grey below which a pixel beside a line's print is the faint rest of a glyph: blur at 150 dpi
+# leaves a thin stroke (the bar and diagonal of a "4") far lighter than the stem beside it
+_FAINT_PRINT = 220
 _STRAY_MARK_DOUBT = 0.9  # a reading that lost a speck is named when its rules fail
 
 
@@ -87,6 +90,17 @@ def _print_columns(gray: np.ndarray, ink: np.ndarray, dpi: float) -> np.ndarray:
     return np.concatenate(groups)
 
 
+def _with_faint_edges(gray: np.ndarray, first: int, last: int) -> tuple[int, int]:
+    """The columns of a line of print widened over the faint strokes that touch them: cut at its
+    stem, a light "4" is read as "1"."""
+    faint = (gray < _FAINT_PRINT).any(axis=0)
+    while first > 0 and faint[first - 1]:
+        first -= 1
+    while last + 1 < len(faint) and faint[last + 1]:
+        last += 1
+    return first, last
+
+
 def _main_lines(gray: np.ndarray, ink: np.ndarray, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The lines of a cell without those that hold little of its darkness and are far lighter
     than its print: specks a seal left above or below a number are no line of it, while the short
@@ -131,7 +145,8 @@ def read_cells(image: np.ndarray, boxes: list[tuple[float, float, float, float]]
             continue
         for start, end in _main_lines(inner, ink, _text_lines(ink, dpi)):
             cols = _print_columns(inner[start:end], ink[start:end], dpi)
-            line_box = (left + cols[0] - inset, top + start - inset, left + cols[-1] + 1 + inset, top + end + inset)
+            first, last = _with_faint_edges(inner[start:end], int(cols[0]), int(cols[-1]))
+            line_box = (left + first - inset, top + start - inset, left + last + 1 + inset, top + end + inset)
             owners.append(index)
             crops.append(_crop(image, line_box, 0))
     readings: dict[int, list] = {}

@@ -46,7 +46,8 @@ class Origin:
     """Provenance of one piece of text: the file, where in it, what was printed, how sure we are.
 
     A text file gives `line`; a PDF or a scan gives `page` and `box`; a table in markup (HTML,
-    Word) gives `cell`: the table's, the row's and the column's number in the document, from 1. `confidence` is 1.0 for text
+    Word) gives `cell`: the table's, the row's and the column's number in the document, from 1.
+    `confidence` is 1.0 for text
     that was read from a text layer and the recogniser's score for OCR; `alternatives` are other
     readings of the same pixels the recogniser gave some weight, each with that weight. `doubts`
     says why the reading may be wrong although it was read with confidence (``"seal"``: the cell

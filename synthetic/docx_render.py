@@ -8,7 +8,7 @@ import random
 from pathlib import Path
 
 from synthetic.report_text import CLOSING_TEXT, format_number, narrative, printed_tables, title_lines
-from synthetic.table_grids import SECTION_HEADINGS, Grid, active_grids, apply_grid, appeal_grid
+from synthetic.table_grids import SECTION_HEADINGS, Grid, active_grids, appeal_grid, apply_grid
 from synthetic.values import Truth, Value
 
 TEMPLATE_2021 = Path(__file__).resolve().parent / "templates" / "template_2021.docx"

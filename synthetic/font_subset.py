@@ -18,8 +18,8 @@ FONT = Path(__file__).parent / "fonts" / "wqy-zenhei-subset.ttf"
 
 def printed_characters() -> set[str]:
     """Every character a generator may print: template labels, headings, prose, agency names."""
-    from synthetic import pdf_render, report_text, scan_render, values
     from disclosure.table_recon import formats
+    from synthetic import pdf_render, report_text, scan_render, values
 
     texts = [string.printable, "０１２３４５６７８９＋－．，（）：；。、“”《》—/　", *values.AGENCIES,
              *pdf_render.PRINTED_TEXT, report_text.NARRATIVE_TEMPLATE, report_text.RULES_ANNOTATION,

@@ -19,10 +19,10 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from synthetic.report_text import CLOSING_TEXT, format_number, narrative, printed_tables, title_lines
-from synthetic.table_grids import (SECTION_HEADINGS, Grid, active_grids, apply_grid, appeal_grid)
-from synthetic.values import Truth, Value
 from disclosure.table_recon.rules import build_rules, evaluate_all
+from synthetic.report_text import CLOSING_TEXT, format_number, narrative, printed_tables, title_lines
+from synthetic.table_grids import SECTION_HEADINGS, Grid, active_grids, appeal_grid, apply_grid
+from synthetic.values import Truth, Value
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,8 @@ import random
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from synthetic.report_text import (CLOSING_TEXT, PrintedRow, format_number, narrative, printed_tables,
-                                   title_lines)
-from synthetic.table_grids import (APPEAL_HEADERS, APPLY_NOTE, SECTION_HEADINGS, active_grids, apply_grid,
-                                   appeal_grid)
+from synthetic.report_text import CLOSING_TEXT, PrintedRow, format_number, narrative, printed_tables, title_lines
+from synthetic.table_grids import APPEAL_HEADERS, APPLY_NOTE, SECTION_HEADINGS, active_grids, appeal_grid, apply_grid
 from synthetic.values import Truth
 
 PRINTED_TEXT = (APPLY_NOTE, "申请人情况", "法人或其他组织", "信息内容", "年政府信息公开工作年度报告", *APPEAL_HEADERS,

@@ -10,8 +10,8 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from synthetic.values import Truth, Value
 from disclosure.table_recon.formats import APPEAL_COLUMNS, APPEAL_GROUPS, APPLY_COLUMNS, field_key
+from synthetic.values import Truth, Value
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from synthetic.values import Truth
 from disclosure.table_recon.report import Report
+from synthetic.values import Truth
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,8 @@ def _tie(rule: str, this: YearReport, prior: YearReport | None, lhs_keys: tuple[
     lhs = signed_sum((1, this.values.get(k)) for k in lhs_keys)
     rhs = None
     if prior is not None:
-        rhs = signed_sum([(s, prior.values.get(k)) for s, k in prior_terms] + [(s, this.values.get(k)) for s, k in this_terms])
+        rhs = signed_sum([(s, prior.values.get(k)) for s, k in prior_terms]
+                         + [(s, this.values.get(k)) for s, k in this_terms])
     ok = None if lhs is None or rhs is None else lhs == rhs
     return CrossYearTie(rule, this.agency, this.year, this.year - 1, ok, lhs, rhs, this.report,
                         prior.report if prior else None, lhs_keys + tuple(k for _, k in this_terms),

@@ -17,7 +17,8 @@ _REPORT_WORDS = ("政府信息公开", "年度报告", "政务公开")
 # a signature line: an office's name, ending as offices' names end, under the last section
 _SIGNATURE = re.compile(r"^[\u4e00-\u9fff（）()]{4,40}(局|厅|委员会|委|政府|办公室|办公厅|部|院|署|中心|管理委员会|"
                         r"办事处|街道|镇|乡|公司|所|站|队|会)$")
-_DATE_LINE = re.compile(r"^[\d〇零一二三四五六七八九]{4}年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日$")
+_DATE_LINE = re.compile(r"^[\d〇零一二三四五六七八九]{4}年"
+                        r"[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日$")
 _LAST_LINES = 4
 # what a page prints above the title: the part of the file it is, its page number
 _PAGE_LABELS = frozenset({"正文", "目录", "附件", "附件1", "公开", "政府信息公开"})

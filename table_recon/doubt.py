@@ -89,7 +89,8 @@ def cell_plausible(key: str, reading: FieldReading) -> Plausible | None:
             values.setdefault(parsed.number)
         elif parsed.kind is CellKind.EMPTY:
             values.setdefault(0)
-    reasons = [f"the recogniser also read {', '.join(repr(t) for t, _ in origin.alternatives)}"] if len(values) > 1 else []
+    others = ", ".join(repr(text) for text, _ in origin.alternatives)
+    reasons = [f"the recogniser also read {others}"] if len(values) > 1 else []
     unsure = origin.confidence < UNSURE_CONFIDENCE
     if unsure or origin.doubts:
         digits = origin.raw if reading.state is FieldState.READ else ""

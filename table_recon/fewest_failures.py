@@ -24,8 +24,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from disclosure.table_recon.rule_support import (Units, candidates_of, distinct_readings, settled,
-                                                  shared_rules)
+from disclosure.table_recon.rule_support import Units, candidates_of, distinct_readings, settled, shared_rules
 from disclosure.table_recon.rules import Number, Rule
 
 MAX_NODES = 20_000  # branch-and-bound nodes per solve; past them the group's cells are left ambiguous

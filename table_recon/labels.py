@@ -7,8 +7,15 @@ import re
 import unicodedata
 
 from disclosure.layout.crawled_text import RunVocabulary
-from disclosure.table_recon.formats import (ACTIVE_HEADING, APPEAL_HEADING, APPLY_COLUMNS, APPLY_HEADING, FORMATS,
-                                  RowSpec, TableSpec)
+from disclosure.table_recon.formats import (
+    ACTIVE_HEADING,
+    APPEAL_HEADING,
+    APPLY_COLUMNS,
+    APPLY_HEADING,
+    FORMATS,
+    RowSpec,
+    TableSpec,
+)
 
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」『』《》")
 _SEPARATORS = re.compile(r"[、，,．]")
@@ -65,8 +72,9 @@ def _unnumbered(label: str) -> str:
 
 def _vocabulary() -> RunVocabulary:
     """Every label, group heading and column header the two formats print, for cutting crawled runs."""
-    labels: set[str] = {"结果维持", "结果纠正", "尚未审结", "信息内容", "申请人情况", "法人或其他组织", "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉",
-                        "其他结果", "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+    labels: set[str] = {"结果维持", "结果纠正", "尚未审结", "信息内容", "申请人情况", "法人或其他组织",
+                        "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", "其他结果",
+                        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
                         "部分公开（区分处理的，只计这一情形，不计其他情形）",
                         "注：", "注:", "说明：", "备注："}  # a footnote under a table
     for fmt in FORMATS.values():

@@ -12,10 +12,18 @@ from disclosure.table_recon.doubt import Doubt, Plausible, cell_plausible, holdi
 from disclosure.table_recon.formats import FormatSpec, field_key
 from disclosure.table_recon.narrative import find_ties
 from disclosure.table_recon.placement import solve
-from disclosure.table_recon.row_readings import Piece, TooManyCandidates, Unit, row_candidates
-from disclosure.table_recon.report import (FieldReading, FieldState, Report, Stage, StageError, Status, error_report,
-                                           status_of)
+from disclosure.table_recon.report import (
+    FieldReading,
+    FieldState,
+    Report,
+    Stage,
+    StageError,
+    Status,
+    error_report,
+    status_of,
+)
 from disclosure.table_recon.row_match import MatchedRow, match_rows
+from disclosure.table_recon.row_readings import Piece, TooManyCandidates, Unit, row_candidates
 from disclosure.table_recon.rules import Rule, build_rules, evaluate, evaluate_all, json_number, rules_within
 
 _TABLE_NAMES = {"active": "二 (主动公开)", "apply": "三 (依申请公开)", "appeal": "四 (复议诉讼)"}

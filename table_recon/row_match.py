@@ -218,7 +218,8 @@ def _prints_statutory_label(label: str, spec: RowSpec, following: tuple[str, ...
     """The statutory wording, less its numbering, appears in the printed label (spacing and
     bracket styles aside), or in it continued by one line of the next row's label: in a table
     without rules, a label wrapped around its row's values ends among the next row's lines."""
-    wording = re.sub(r"^(?:\d+\.|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+\.)", "", normalize_label(spec.label))
+    numbering = r"^(?:\d+\.|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+\.)"
+    wording = re.sub(numbering, "", normalize_label(spec.label))
     return any(wording in normalize_label(label + tail) for tail in ("", *following))
 
 

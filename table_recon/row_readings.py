@@ -193,7 +193,8 @@ def _joined_cells(cells: tuple[Cell, ...], keys: tuple[str, ...], rules: Sequenc
         """The next column's pieces that keep the row possible, each with the state it leads to."""
         left = len(keys) - column
         fewest = len(cells) - i - (1 if i < len(cells) and runs[i] and not rest else 0)
-        most = (len(rest) if i < len(cells) and runs[i] else 1 if i < len(cells) else 0) + widest[min(i + 1, len(cells))]
+        here = len(rest) if i < len(cells) and runs[i] else 1 if i < len(cells) else 0
+        most = here + widest[min(i + 1, len(cells))]
         if left < fewest or (not blanks and left > most) or left == 0:
             return
         for piece, j, tail in options(i, rest, column):

@@ -88,7 +88,8 @@ def shared_rules(units: Units, rules: Sequence[Rule]) -> list[Rule]:
     return [rule for rule in rules if sum(rule in touched for touched in touching) > 1]
 
 
-def supported_readings(units: Units, fixed: Mapping[str, Number | None], rules: Sequence[Rule]) -> list[set[int]] | None:
+def supported_readings(units: Units, fixed: Mapping[str, Number | None],
+                       rules: Sequence[Rule]) -> list[set[int]] | None:
     """For each unit (its keys and its candidate readings' values), the indices of the readings
     that occur in some assignment where every rule holds or cannot be evaluated; every set empty
     where no such assignment exists; None where that takes more than MAX_STEPS steps.

@@ -7,12 +7,12 @@ import io
 import zipfile
 from pathlib import Path
 
+from disclosure.table_recon.formats import FORMATS
 from synthetic.crawled_text import crawled_text
 from synthetic.docx_render import render_docx
 from synthetic.flat_text import STYLES, render_text
 from synthetic.html_render import HTML_STYLES, render_html
 from synthetic.values import random_truth
-from disclosure.table_recon.formats import FORMATS
 
 NOTICE = "关于召开2024年度安全生产工作会议的通知\n各科室：\n定于下周一召开会议。\n".encode()
 

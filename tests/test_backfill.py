@@ -18,10 +18,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from disclosure.ocr.paddle_engine import threads_per_worker, usable_cpus
-from tests.batch_inputs import make_batch, report_bytes
+from disclosure.pipeline.document import InspectOptions
 from disclosure.workers.backfill import BackfillOptions, discover, run_backfill
 from disclosure.workers.document_job import content_hash, process_document
-from disclosure.pipeline.document import InspectOptions
+from tests.batch_inputs import make_batch, report_bytes
 
 CLI = [sys.executable, "-c", "from disclosure.workers.cli import entry_point; entry_point()"]
 

@@ -2,13 +2,13 @@
 
 import pytest
 
-from synthetic.font_subset import FONT, printed_characters
+from disclosure.pipeline.document import inspect_file
+from disclosure.table_recon.formats import FORMATS
 from synthetic.flat_text import STYLES, render_text
+from synthetic.font_subset import FONT, printed_characters
 from synthetic.pdf_render import PDF_STYLES, render_pdf
 from synthetic.scoring import score
 from synthetic.values import random_truth
-from disclosure.table_recon.formats import FORMATS
-from disclosure.pipeline.document import inspect_file
 
 
 def _truth(fmt: str, seed: int, style, **kwargs):
@@ -53,8 +53,8 @@ def test_shipped_font_has_every_glyph_the_generators_print():
 @pytest.mark.slow
 def test_a_300_page_pdf_costs_only_the_pages_with_the_tables(tmp_path):
     from disclosure.ocr.pdf_text import read_pdf
-    from synthetic.pdf_render import pdf_style_variant
     from disclosure.pipeline.policies import pages_hold_no_more_fields as _tables_have_ended
+    from synthetic.pdf_render import pdf_style_variant
 
     truth = _truth("2021", 5, PDF_STYLES["portrait"])
     path = render_pdf(truth, pdf_style_variant("portrait", appendix_pages=298), tmp_path / "long.pdf", 5)

@@ -4,10 +4,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from disclosure.table_recon.formats import FORMATS
 from synthetic.flat_text import STYLES, render_text, style_variant
 from synthetic.scoring import score
 from synthetic.values import random_truth
-from disclosure.table_recon.formats import FORMATS
 from tests.conftest import read_bytes
 
 # Styles whose cells survive one per column: every field is placed, none ambiguous.
@@ -27,6 +27,7 @@ def test_every_placed_field_is_right_and_ambiguity_names_the_truth(fmt, style):
         result = score(truth, report)
         assert report.format == fmt
         assert result.wrong == () and result.ambiguous_missed == () and result.unread == (), (seed, result)
+        assert not [c.rule for c in report.checks if c.ok is False], seed  # no error the report does not print
         if style in EXACT_STYLES:
             assert result.right == result.fields
             assert report.status.value == "verified"

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from disclosure.layout.crawled_text import split_line
+from disclosure.pipeline.document import inspect_file
+from disclosure.table_recon.formats import FORMATS
+from disclosure.table_recon.labels import TABLE_VOCABULARY
 from synthetic.crawled_text import EXTRACTORS, crawled_text
 from synthetic.html_render import HTML_STYLES, page_truth, render_html
 from synthetic.scoring import score
 from synthetic.values import random_truth
-from disclosure.table_recon.formats import FORMATS
-from disclosure.table_recon.labels import TABLE_VOCABULARY
 from tests.conftest import SAMPLES
-from disclosure.pipeline.document import inspect_file
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "shanghai_szfbgt_2019.json").read_text(encoding="utf-8"))
 # extractors that lose blank cells or the boundaries between cells: the rules decide, or say they cannot

@@ -6,13 +6,13 @@ import sys
 
 import pytest
 
+from disclosure.table_recon.formats import FORMATS
+from disclosure.workers.cli import main
 from synthetic.damage import damaged_word_parts, mutations
 from synthetic.docx_render import render_docx
 from synthetic.html_render import HTML_STYLES, render_html
 from synthetic.values import random_truth
-from disclosure.table_recon.formats import FORMATS
 from tests.conftest import SAMPLES
-from disclosure.workers.cli import main
 
 
 def _docx_bytes() -> bytes:

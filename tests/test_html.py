@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from disclosure.pipeline.document import inspect_file
+from disclosure.table_recon.formats import FORMATS
+from disclosure.workers.cli import main
 from synthetic.html_render import HTML_STYLES, PICTURE_STYLE, page_truth, picture_pages, render_html, render_mhtml
 from synthetic.scoring import score
 from synthetic.values import random_truth
-from disclosure.table_recon.formats import FORMATS
 from tests.conftest import SAMPLES
-from disclosure.workers.cli import main
-from disclosure.pipeline.document import inspect_file
 
 GOLDEN = Path(__file__).parent / "golden"
 REAL_PAGE = SAMPLES / "shanghai_szfbgt_2019.html"

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLES
-from disclosure.workers.cli import main
 from disclosure.pipeline.document import inspect_file
+from disclosure.workers.cli import main
+from tests.conftest import SAMPLES
 
 GOLDEN = Path(__file__).parent / "golden"
 REAL = ["huaian_city_2024", "huaian_hongze_2023", "huaian_hongze_2024"]

@@ -9,11 +9,11 @@ from disclosure.table_recon.row_readings import Unit, row_candidates, split_digi
 from disclosure.table_recon.rules import build_rules
 
 RULES = build_rules(FORMAT_2021)
-O = Origin("t", "")
+ORIGIN = Origin("t", "")
 
 
 def cells(*texts, glued=False):
-    return tuple(Cell(t, O, glued) for t in texts)
+    return tuple(Cell(t, ORIGIN, glued) for t in texts)
 
 
 def keys(row):

@@ -1,9 +1,9 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from synthetic.values import random_truth
 from disclosure.table_recon.formats import FORMATS
 from disclosure.table_recon.rules import build_rules, evaluate_all
+from synthetic.values import random_truth
 
 
 def test_rule_counts_per_format():

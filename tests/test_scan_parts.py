@@ -13,7 +13,7 @@ from disclosure.layout.image_grid import _positions, page_from_scan
 from disclosure.layout.page_rows import _value_columns, grid_rows
 from disclosure.ocr.origin import Box, Origin
 from disclosure.ocr.page_model import Grid, GridCell, PageLine
-from disclosure.ocr.cell_reading import _text_lines
+from disclosure.ocr.cell_reading import _text_lines, _with_faint_edges
 from disclosure.ocr.crop_shapes import GAP, LONGEST, REC_HEIGHT, at_rec_height, is_narrow, packed, pieces, to_bucket
 from disclosure.ocr.paddle_engine import threads_per_worker
 from disclosure.ocr.same_print import same_print
@@ -90,6 +90,15 @@ def test_a_glyph_broken_by_blur_is_one_line_and_two_printed_lines_stay_two():
     assert _text_lines(_rows((5, 30), (42, 68)), dpi=200) == [(5, 30), (42, 68)]
     # a speck alone is no line
     assert _text_lines(_rows((40, 42)), dpi=200) == []
+
+
+def test_the_faint_strokes_of_a_blurred_glyph_beside_its_stem_stay_in_its_crop():
+    # a "4" at 150 dpi, blurred: only its stem is darker than print's level; cut there, it reads "1"
+    line = np.full((20, 40), 245, np.uint8)
+    line[2:18, 20:23] = 140  # the stem
+    line[4:14, 12:20] = 205  # the diagonal and the bar, far lighter
+    line[8:10, 2:4] = 205  # a speck apart from the glyph
+    assert _with_faint_edges(line, 20, 22) == (12, 22)
 
 
 def _vertical(x: float, top: float, bottom: float) -> Rule:
@@ -307,3 +316,13 @@ def test_the_crossing_strokes_of_a_bold_glyph_are_no_table():
         image[55:110, x:x + 4] = 0
     rules, _, _ = find_rules(image)
     assert page_from_scan(ScanPage(1, 200, 200, (), rules, 0.0, 0, image), "s").grids == ()
+
+
+def test_a_scanners_pale_streaks_across_a_table_are_no_rows_of_it():
+    # a dirty roller draws lines across the page far paler than the rules, through the cells
+    image = np.full((300, 400, 3), 245, np.uint8)
+    _draw_table(image, (40, 140, 240), 243)
+    for y in (90, 115, 175):
+        image[y:y + 3, :] = 222
+    page = page_from_scan(_two_by_two(image), "s")
+    assert _table_texts(page) == [["规章", "12"], ["合计", "7"]]

@@ -13,11 +13,11 @@ from disclosure.layout.unruled_grid import unruled_tables
 from disclosure.ocr.origin import Box, Origin
 from disclosure.ocr.page_model import PageLine
 from disclosure.ocr.scan import measure_skew
+from disclosure.pipeline.document import inspect_file
+from disclosure.table_recon.formats import FORMATS
 from synthetic.pdf_render import pdf_style_variant, render_pdf
 from synthetic.scoring import score
 from synthetic.values import random_truth
-from disclosure.table_recon.formats import FORMATS
-from disclosure.pipeline.document import inspect_file
 
 HEIGHT = 10.0
 

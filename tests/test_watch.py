@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
+from disclosure.ocr.paddle_engine import threads_per_worker, usable_cpus
+from disclosure.pipeline.document import InspectOptions
+from disclosure.workers.document_job import process_document
+from disclosure.workers.watch import JOURNAL, Watcher, WatchOptions, check_folders, free_name
+from disclosure.workers.watch_state import Journal
 from tests.batch_inputs import make_batch, report_bytes
 from tests.conftest import SAMPLES
-from disclosure.ocr.paddle_engine import threads_per_worker, usable_cpus
-from disclosure.workers.document_job import process_document
-from disclosure.pipeline.document import InspectOptions
-from disclosure.workers.watch import JOURNAL, WatchOptions, Watcher, check_folders, free_name
-from disclosure.workers.watch_state import Journal
 
 CLI = [sys.executable, "-c", "from disclosure.workers.cli import entry_point; entry_point()"]
 

@@ -12,12 +12,12 @@ import pytest
 
 from disclosure.ocr.errors import InputError
 from disclosure.ocr.word_file import read_binary_word, read_docx
+from disclosure.pipeline.document import inspect_file
+from disclosure.table_recon.formats import FORMATS
+from disclosure.workers.cli import main
 from synthetic.docx_render import render_docx
 from synthetic.scoring import score
 from synthetic.values import random_truth
-from disclosure.table_recon.formats import FORMATS
-from disclosure.workers.cli import main
-from disclosure.pipeline.document import inspect_file
 
 # six typeset files take seconds to write and read: the filled-in official template is the quick check
 CASES = [("2021", "template"), pytest.param("2021", "built", marks=pytest.mark.slow),

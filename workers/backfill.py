@@ -163,7 +163,8 @@ def _check_token(address: str) -> None:
             GcsClient(address=address.removeprefix("ray://"))
     except ray.exceptions.AuthenticationError:
         if os.environ.get("RAY_AUTH_MODE") == "token":
-            hint = "the token this driver has is not the cluster's (RAY_AUTH_TOKEN, RAY_AUTH_TOKEN_PATH or ~/.ray/auth_token)"
+            hint = ("the token this driver has is not the cluster's "
+                    "(RAY_AUTH_TOKEN, RAY_AUTH_TOKEN_PATH or ~/.ray/auth_token)")
         else:
             hint = ("set RAY_AUTH_MODE=token and give this driver the cluster's token (RAY_AUTH_TOKEN, "
                     "RAY_AUTH_TOKEN_PATH or ~/.ray/auth_token), as on every node")
