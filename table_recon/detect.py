@@ -20,6 +20,9 @@ _SIGNATURE = re.compile(r"^[\u4e00-\u9fff（）()]{4,40}(局|厅|委员会|委|�
 _DATE_LINE = re.compile(r"^[\d〇零一二三四五六七八九]{4}年"
                         r"[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日$")
 _LAST_LINES = 4
+# what stands before an agency's name on the title's line: a browser's print header (date and
+# time), a site's breadcrumb trail and page tools (当前位置：首页>…>正文 字号：大中小 打印 关闭)
+_BEFORE_NAME = re.compile(r"^(?:.*(?:>|＞|关闭|打印|字号[:：]?大中小|分享))?[^\u4e00-\u9fff（(]*")
 # what a page prints above the title: the part of the file it is, its page number
 _PAGE_LABELS = frozenset({"正文", "目录", "附件", "附件1", "公开", "政府信息公开"})
 
@@ -52,7 +55,7 @@ def agency_and_year(title: str) -> tuple[str | None, int | None]:
     year = int(match[1]) if match else None
     agency = None
     if match:
-        before = re.sub(r"关于$", "", title[: match.start()]).strip(".")
+        before = _BEFORE_NAME.sub("", re.sub(r"关于$", "", title[: match.start()]).strip("."))
         after = title[match.end():]
         agency = before or (after.split("政府信息公开")[0] if "政府信息公开" in after else None)
     return (agency or None), year

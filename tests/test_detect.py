@@ -36,3 +36,12 @@ def test_an_untitled_agency_is_taken_from_the_signature_under_the_last_section()
     # a title that names the agency wins over a signature that abbreviates it
     titled = ["宁波市镇海区人力资源和社会保障局2020年政府信息公开工作年度报告"] + body[1:] + ["镇海区人力资源和社会保障局"]
     assert detect_format(titled).agency == "宁波市镇海区人力资源和社会保障局"
+
+
+def test_the_agency_is_read_past_a_print_header_or_a_sites_breadcrumbs_on_the_titles_line():
+    from disclosure.table_recon.detect import agency_and_year
+
+    assert agency_and_year("12/4/26,7:28PM2019年上海市人民政府办公厅政府信息公开工作年度报告") == ("上海市人民政府办公厅", 2019)
+    crumbs = "当前位置:首页>政府信息公开>政府信息公开年报>正文字号:大中小打印关闭广州市天河区卫生健康局2021年政府信息公开工作年度报告"
+    assert agency_and_year(crumbs) == ("广州市天河区卫生健康局", 2021)
+    assert agency_and_year("宁波市镇海区人力资源和社会保障局2020年政府信息公开工作年度报告")[0] == "宁波市镇海区人力资源和社会保障局"
