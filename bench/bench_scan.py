@@ -13,7 +13,8 @@ upright, deskewed) and the same grids; each detected line goes to the cell holdi
 
 Each path runs in its own process, so that its peak memory (max RSS) is its own.
 
-    PYTHONPATH=. python bench/bench_scan.py [--seeds 2] [--styles clean,sealed,rough,unruled/sealed] [--real clean,sealed,rough]
+    PYTHONPATH=. python bench/bench_scan.py [--seeds 2] [--styles clean,sealed,rough,unruled/sealed]
+        [--real clean,sealed,rough]
         [--independent solid_disc,double_ring,oval,faded,blue,two_stamps]
 
 A style is a scan style of `synthetic/scan_render.py`, optionally after a typesetting style of
@@ -31,7 +32,6 @@ import time
 import warnings
 from pathlib import Path
 
-
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -42,9 +42,9 @@ def _make_corpus(folder: Path, seeds: int, styles: list[str], real_styles: list[
     layer's (tests/golden: one prints an arithmetic error)."""
     import json
 
+    from disclosure.table_recon.formats import FORMATS
     from synthetic.scan_render import scanned_copy, scanned_pdf
     from synthetic.values import random_truth
-    from disclosure.table_recon.formats import FORMATS
 
     corpus = []
     for seed in range(1, seeds + 1):
@@ -66,10 +66,10 @@ def _independent_corpus(folder: Path, styles: list[str]):
     `styles` of `synthetic/printed_scans.py`."""
     import json
 
+    from disclosure.table_recon.formats import FORMATS
     from synthetic.pdf_render import PDF_STYLES, render_pdf
     from synthetic.printed_scans import printed_scan
     from synthetic.values import random_truth
-    from disclosure.table_recon.formats import FORMATS
 
     sources = []
     for golden in sorted((REPO / "tests" / "golden").glob("huaian_*.json")):
@@ -174,7 +174,8 @@ def main() -> None:
                         help="also the real reports in samples/, scanned in these scan styles (clean,sealed,rough)")
     parser.add_argument("--independent", default="", metavar="STYLES",
                         help="also the real reports and a generated one per format printed and scanned by "
-                             "synthetic/printed_scans.py in these styles (solid_disc,double_ring,oval,faded,blue,two_stamps)")
+                             "synthetic/printed_scans.py in these styles "
+                             "(solid_disc,double_ring,oval,faded,blue,two_stamps)")
     args = parser.parse_args()
     styles = args.styles.split(",") if args.styles else []
     real = [f"real/{style}" for style in args.real.split(",")] if args.real else []

@@ -89,7 +89,8 @@ def _covered(ink, horizontal: bool, at: float, start: float, end: float) -> bool
     centre = int(round(at))
     if high <= low:
         return False
-    band = ink[max(centre - 3, 0):centre + 4, low:high] if horizontal else ink[low:high, max(centre - 3, 0):centre + 4].T
+    near = slice(max(centre - 3, 0), centre + 4)
+    band = ink[near, low:high] if horizontal else ink[low:high, near].T
     return band.size > 0 and float(band.mean(axis=1).max()) >= (_ROW_RULE_COVERAGE if horizontal else _COVERAGE)
 
 
@@ -125,6 +126,7 @@ def _open_edges(rules: list[Rule], ys: list[float]) -> tuple[float | None, float
 
 
 _THINNEST_ROW = 20  # pixels: no row holding a line of print is thinner (at 200 dpi rows are 40 or more)
+_STREAK_BESIDE_RULE = 0.75  # of the darker of two close boundaries, under which the other is a streak
 
 
 def _darkness(grey, y: float, x0: float, x1: float) -> float:
@@ -147,9 +149,13 @@ def _without_streaks(ys: list[float], xs: list[float], grey, ink, open_edges: se
         if y not in open_edges and _pale(dark[y], reference, _runs_on(ink, y, xs)):
             continue
         if out and y - out[-1] < _THINNEST_ROW:
-            if _darkness(grey, y, xs[0], xs[-1]) > _darkness(grey, out[-1], xs[0], xs[-1]):
-                out[-1] = y
-            continue
+            # two rules this close are a streak beside a rule only where one is much the paler:
+            # two tables printed one under the other leave two dark rules a gap apart
+            here, before = _darkness(grey, y, xs[0], xs[-1]), _darkness(grey, out[-1], xs[0], xs[-1])
+            if min(here, before) < _STREAK_BESIDE_RULE * max(here, before):
+                if here > before:
+                    out[-1] = y
+                continue
         out.append(y)
     return out
 
@@ -167,7 +173,8 @@ def _pale(darkness: float, reference: float, runs_on: bool) -> bool:
 
 def _rule_darkness(grey, ink, y: float, xs: list[float]) -> float:
     """How dark a row boundary is where it runs: the mean darkness of the columns it covers."""
-    runs = [_darkness(grey, y, xs[j], xs[j + 1]) for j in range(len(xs) - 1) if _covered(ink, True, y, xs[j], xs[j + 1])]
+    runs = [_darkness(grey, y, xs[j], xs[j + 1]) for j in range(len(xs) - 1)
+            if _covered(ink, True, y, xs[j], xs[j + 1])]
     return sum(runs) / len(runs) if runs else 0.0
 
 
@@ -195,7 +202,8 @@ def _boundaries(rules: list[Rule], ink, grey=None) -> tuple[list[float], list[fl
         xs = [x for x in candidates if any(vertical[x])]
         if len(xs) < 2:
             return ys, xs, vertical
-        ys = [y for y in ys if y in open_edges or any(_covered(ink, True, y, xs[j], xs[j + 1]) for j in range(len(xs) - 1))]
+        ys = [y for y in ys if y in open_edges
+              or any(_covered(ink, True, y, xs[j], xs[j + 1]) for j in range(len(xs) - 1))]
         if grey is not None:
             ys = _without_streaks(ys, xs, grey, ink, open_edges)
     return ys, xs, {x: [_covered(ink, False, x, ys[k], ys[k + 1]) for k in range(len(ys) - 1)] for x in xs}
@@ -252,8 +260,10 @@ def _grid(rules: list[Rule], lines: list[PageLine], source: str, page: int,
             cells = members[(i, j)]
             box = Box(xs[min(c[1] for c in cells)], ys[min(c[0] for c in cells)],
                       xs[max(c[1] for c in cells) + 1], ys[max(c[0] for c in cells) + 1])
-            found = sorted(texts.get((i, j), []), key=lambda l: (round(l.origin.box.top / 10), l.origin.box.x0))
-            reading = CellReading("".join(l.text for l in found), min((l.origin.confidence for l in found), default=1.0))
+            found = sorted(texts.get((i, j), []),
+                           key=lambda line: (round(line.origin.box.top / 10), line.origin.box.x0))
+            reading = CellReading("".join(line.text for line in found),
+                                  min((line.origin.confidence for line in found), default=1.0))
             if (i, j) in by_crop:  # every cell read from its own crop: the page's lines can run across rules
                 reading = by_crop[(i, j)] or CellReading("", 1.0)
             row.append(GridCell(_as_cell_text(reading.text),
@@ -267,7 +277,7 @@ def _reading_order(lines: list[PageLine]) -> list[PageLine]:
     """Lines top to bottom; pieces of one printed line (detection can cut a line in two, and skew
     can put the right piece higher) are joined left to right into one."""
     rows: list[list[PageLine]] = []
-    for line in sorted(lines, key=lambda l: l.origin.box.center[1]):
+    for line in sorted(lines, key=lambda piece: piece.origin.box.center[1]):
         box = line.origin.box
         if rows:
             last = rows[-1][-1].origin.box
@@ -277,7 +287,7 @@ def _reading_order(lines: list[PageLine]) -> list[PageLine]:
         rows.append([line])
     out = []
     for row in rows:
-        row.sort(key=lambda l: l.origin.box.x0)
+        row.sort(key=lambda piece: piece.origin.box.x0)
         merged = row[0]
         for piece in row[1:]:
             gap = piece.origin.box.x0 - merged.origin.box.x1

@@ -22,9 +22,10 @@ _FAINT_SHARE = 0.15  # of a line's darkness, below which a group of columns set 
 _LIGHT_REMAINS = 0.25  # of a line's darkest print, below which a column holds only a seal's remains
 _LIGHT_LINE = 0.5  # of a cell's darkest print, below which a line with little ink is a seal's remains
 _STRAY_MARKS = ".:·"
-# grey below which a pixel beside a line's print is the faint rest of a glyph: blur at 150 dpi
-# leaves a thin stroke (the bar and diagonal of a "4") far lighter than the stem beside it
-_FAINT_PRINT = 220
+# how much darker than its paper a pixel beside a line's print is to be the faint rest of a glyph:
+# blur at 150 dpi leaves a thin stroke (the bar and diagonal of a "4") far lighter than the stem
+# beside it. Measured from the paper, since a scanner's lighting can grey a whole page
+_FAINT_PRINT = 25
 _STRAY_MARK_DOUBT = 0.9  # a reading that lost a speck is named when its rules fail
 
 
@@ -91,9 +92,13 @@ def _print_columns(gray: np.ndarray, ink: np.ndarray, dpi: float) -> np.ndarray:
 
 
 def _with_faint_edges(gray: np.ndarray, first: int, last: int) -> tuple[int, int]:
-    """The columns of a line of print widened over the faint strokes that touch them: cut at its
-    stem, a light "4" is read as "1"."""
-    faint = (gray < _FAINT_PRINT).any(axis=0)
+    """The columns of a line of print widened over the faint strokes that touch them, where its
+    print-dark columns are a lone stem (narrower than half the line's height): cut at its stem, a
+    light "4" is read as "1". A wider line is not widened: a seal's specks beside a number touch it
+    as faint strokes do, and cost its reading."""
+    if 2 * (last - first + 1) >= gray.shape[0]:
+        return first, last
+    faint = (gray < float(np.percentile(gray, 90)) - _FAINT_PRINT).any(axis=0)
     while first > 0 and faint[first - 1]:
         first -= 1
     while last + 1 < len(faint) and faint[last + 1]:
@@ -158,7 +163,8 @@ def read_cells(image: np.ndarray, boxes: list[tuple[float, float, float, float]]
             reading = lines[0]
             # "3.其他" is a label, not the number "3."; "1o" is a number read with a look-alike
             others = [ch for ch in reading.text if ch not in NUMERIC_CHARACTERS and not ch.isspace()]
-            numeric_looking = reading.digits and len(others) <= 1 and len(reading.text.strip()) <= len(reading.digits) + 1
+            numeric_looking = (reading.digits and len(others) <= 1
+                               and len(reading.text.strip()) <= len(reading.digits) + 1)
             if numeric_looking and reading.digits_confidence >= min(0.6, reading.confidence):
                 digits, confidence = reading.digits, reading.digits_confidence
                 # a dot or colon before the first digit or after the last is no part of a number:
@@ -171,7 +177,7 @@ def read_cells(image: np.ndarray, boxes: list[tuple[float, float, float, float]]
         text = "".join(r.text for r in lines)
         alternatives = ()
         if len(lines) == 1 and lines[0].digits:  # the digits reading, and its own alternatives
-            alternatives = tuple((t, p) for t, p in ((lines[0].digits, lines[0].digits_confidence), *lines[0].alternatives)
-                                 if t != text)
+            weighed = ((lines[0].digits, lines[0].digits_confidence), *lines[0].alternatives)
+            alternatives = tuple((t, p) for t, p in weighed if t != text)
         out[index] = CellReading(text, min(r.confidence for r in lines), alternatives)
     return out

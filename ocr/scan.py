@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from disclosure.ocr.errors import InputError
+from disclosure.ocr.input_kind import InputKind
 from disclosure.ocr.origin import Box, Origin
 from disclosure.ocr.paddle_engine import OcrModels, read_lines
-from disclosure.ocr.input_kind import InputKind
 from disclosure.ocr.page_model import PageLine
 from disclosure.ocr.seal import unmix_seal
 

@@ -146,9 +146,7 @@ def _unmixed(luma: np.ndarray, cb: np.ndarray, cr: np.ndarray, ink: Ink) -> tupl
     along = np.where(alone, np.maximum(along, implied), along)
     seal_alone = np.maximum(ink.paper - ink.darkness * along, _DARKEST_INK * ink.paper)
     print_grey = luma / seal_alone
-    # paper under the seal comes out as bright as the paper around it, not white: on a page the
-    # scanner's lighting greyed, white blobs of the seal's shape have edges a recogniser reads as strokes
-    cleaned = ink.paper * np.clip((print_grey - _INK_GREY) / (_PAPER_GREY - _INK_GREY), 0.0, 1.0)
+    cleaned = 255.0 * np.clip((print_grey - _INK_GREY) / (_PAPER_GREY - _INK_GREY), 0.0, 1.0)
     nearby = cv2.dilate(along, np.ones((5, 5), np.uint8))
     covered = (nearby > _SEAL_CHROMA) | (along > _THIN_INK * ink.full)
     return cleaned, covered

@@ -22,7 +22,7 @@ CASES = [
     ("huaian_hongze_2024", "solid_disc"),  # lettering knocked out of a solid disc of ink
     ("huaian_city_2024", "solid_disc"),  # a dirty roller's pale streaks through table 三's rows
     ("huaian_city_2024", "double_ring"),  # a light "4" of which only the stem is as dark as print
-    ("huaian_city_2024", "faded"),  # a pale seal on a page the scanner's lighting greyed
+    ("huaian_city_2024", "faded"),  # a page the scanner's lighting greyed
 ]
 
 

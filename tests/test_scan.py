@@ -17,14 +17,15 @@ from disclosure.ocr.errors import DisclosureError, InputError
 from disclosure.ocr.origin import Box, Origin
 from disclosure.ocr.paddle_engine import OcrModels, threads_per_worker, usable_cpus
 from disclosure.ocr.page_model import PageLine
+from disclosure.pipeline import document as pipeline
+from disclosure.pipeline.document import InspectOptions, inspect_file
+from disclosure.pipeline.document import _read_scan as read_scan
+from disclosure.table_recon.formats import FORMATS
+from disclosure.workers.cli import main
 from synthetic.pdf_render import PDF_STYLES, render_pdf
 from synthetic.scan_render import SCAN_STYLES, render_scan, scanned_pdf
 from synthetic.scoring import score
 from synthetic.values import random_truth
-from disclosure.table_recon.formats import FORMATS
-from disclosure.workers.cli import main
-from disclosure.pipeline import document as pipeline
-from disclosure.pipeline.document import InspectOptions, _read_scan as read_scan, inspect_file
 
 
 def _scanned_pdf(fmt: str, style: str, seed: int, folder: Path, *, plant_error: bool = False,

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from disclosure.pipeline.document import InspectOptions, inspect_file
 from synthetic.scan_render import scanned_copy
 from tests.conftest import SAMPLES
-from disclosure.pipeline.document import InspectOptions, inspect_file
 
 pytestmark = [pytest.mark.slow, pytest.mark.ocr]
 
