@@ -30,6 +30,7 @@ CONFUSABLE = {d: "".join(sorted({p[1 - p.index(d)] for p in _CONFUSED if d in p}
 MAX_SUMS = 50_000  # distinct partial sums of one rule; past it the rule is taken as in doubt
 MAX_WITNESSES = 3
 UNSURE_CONFIDENCE = 0.9  # below it a recognised digit may be any digit it is mistaken for
+UNREADABLE_CONFIDENCE = 0.5  # below it the recogniser's reading says next to nothing of the number
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def cell_plausible(key: str, reading: FieldReading) -> Plausible | None:
     origin = reading.origin
     if origin is None or reading.state not in (FieldState.READ, FieldState.EMPTY):
         return None
-    values: dict[Number, None] = {reading.rule_value: None}
+    values: dict[Number | None, None] = {reading.rule_value: None}
     for text, _ in origin.alternatives:
         parsed = parse_cell(text)
         if parsed.kind is CellKind.NUMBER:
@@ -98,10 +99,31 @@ def cell_plausible(key: str, reading: FieldReading) -> Plausible | None:
         for number in digit_confusions(digits, blank_too=unsure or "seal" in origin.doubts):
             values.setdefault(number)
         reasons += [f"read with confidence {origin.confidence:.2f}"] if unsure else []
+        if origin.confidence < UNREADABLE_CONFIDENCE:  # hardly a reading at all: it may be any number
+            values.setdefault(None)
         reasons += [{"seal": "under a seal", "noise": "crossed by specks or a fold"}.get(d, d) for d in origin.doubts]
     if len(values) == 1:
         return None
     return Plausible((key,), tuple((v,) for v in values), f"{key} read {origin.raw!r}: {'; '.join(reasons)}")
+
+
+def _unsure(reading: FieldReading | None) -> bool:
+    origin = reading.origin if reading is not None else None
+    return origin is not None and (origin.confidence < UNSURE_CONFIDENCE or bool(origin.doubts))
+
+
+def with_unsure_cells(group: Plausible, readings: Mapping[str, FieldReading]) -> Plausible:
+    """A row's placements, and beside each the same with every cell the recogniser was unsure of (or
+    read under a seal) left open: a run of digits split by the rules carries its misread digits
+    into whichever cells it is split into, so no one digit's confusions say what they may be."""
+    unsure = {key for key in group.keys if _unsure(readings.get(key))}
+    if not unsure:
+        return group
+    opened = tuple(tuple(None if key in unsure else value for key, value in zip(group.keys, option))
+                   for option in group.options)
+    named = ", ".join(f"{key} read {readings[key].origin.raw!r}" for key in group.keys if key in unsure)
+    return Plausible(group.keys, tuple(dict.fromkeys(group.options + opened)),
+                     f"{group.why}; the recogniser was unsure of {named}")
 
 
 def _contribution(rule: Rule, keys: Sequence[str], option: Sequence[Number | None]) -> Number | None | str:

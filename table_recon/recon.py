@@ -8,7 +8,15 @@ from disclosure.layout.cell_text import normalize_text
 from disclosure.layout.rows import RowSequence
 from disclosure.table_recon.alternatives import choose_alternatives, doubts
 from disclosure.table_recon.detect import detect_format
-from disclosure.table_recon.doubt import Doubt, Plausible, cell_plausible, holding_readings, unique_holding, with_doubt
+from disclosure.table_recon.doubt import (
+    Doubt,
+    Plausible,
+    cell_plausible,
+    holding_readings,
+    unique_holding,
+    with_doubt,
+    with_unsure_cells,
+)
 from disclosure.table_recon.formats import FormatSpec, field_key
 from disclosure.table_recon.narrative import find_ties
 from disclosure.table_recon.placement import solve
@@ -223,6 +231,7 @@ def verify(readings: dict[str, FieldReading], rules: tuple[Rule, ...], rows_in_d
     every rule hold, it is taken."""
     readings = dict(readings)
     values = {key: r.rule_value for key, r in readings.items()}
+    rows_in_doubt = tuple(with_unsure_cells(group, readings) for group in rows_in_doubt)
     row_keys = {key for group in rows_in_doubt for key in group.keys}
     cells = [group for key, reading in readings.items() if key not in row_keys
              and (group := cell_plausible(key, reading)) is not None]

@@ -175,3 +175,25 @@ def test_a_reviewer_confirming_the_cell_in_doubt_makes_the_rule_a_finding():
     confirmed = recheck(as_json)
     balance = next(c for c in confirmed["checks"] if c["rule"] == "apply.balance.natural")
     assert balance["ok"] is False and "doubt" not in balance and confirmed["status"] == "failed_checks"
+
+
+def test_a_run_of_digits_split_by_the_rules_with_an_unsure_digit_in_it_is_no_finding():
+    # a scanned row read as one run ("95000080"), split by the rules; the total's digits were read
+    # under a seal with no confidence: no split makes the row hold, yet the misread is plausible
+    from disclosure.table_recon.doubt import Plausible
+
+    rules = build_rules(FORMATS["2021"])
+    truth = random_truth(FORMATS["2021"], 3, blank_zeros=0.0)
+    readings = _scanned(truth, confidence=1.0)
+    keys = tuple(f"apply.received.{col}" for col in ("natural", "business", "research", "ngo", "legal", "other",
+                                                      "total"))
+    total = keys[-1]
+    wrong = truth.values[total] + 15
+    readings[total] = FieldReading(wrong, FieldState.READ, Origin("scan.pdf", str(wrong), page=3, confidence=0.0,
+                                                                  doubts=("seal",)))
+    as_read = tuple(readings[k].rule_value for k in keys)
+    shifted = as_read[1:] + as_read[:1]  # another split of the run, no more right than the first
+    _, checks, _ = verify(readings, rules, (Plausible(keys, (as_read, shifted), "2 placements of its cells"),))
+    row = next(c for c in checks if c.rule == "apply.row_sum.received")
+    assert row.ok is None and row.doubt is not None and any(total in g.keys for g in row.doubt.groups)
+    assert not [c.rule for c in checks if c.ok is False]
