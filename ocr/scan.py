@@ -8,7 +8,7 @@ which layout turns into grids.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +16,7 @@ import numpy as np
 
 from disclosure.ocr.errors import InputError
 from disclosure.ocr.origin import Box, Origin
-from disclosure.ocr.paddle_engine import OcrModels, read_lines
+from disclosure.ocr.paddle_engine import OcrLine, OcrModels, detect_lines, recognize_lines
 from disclosure.ocr.input_kind import InputKind
 from disclosure.ocr.page_model import PageLine
 from disclosure.ocr.seal import unmix_seal
@@ -266,12 +266,43 @@ def find_rules(image: np.ndarray) -> tuple[tuple[Rule, ...], np.ndarray, np.ndar
     return tuple(_segments(horizontal, True) + _segments(vertical, False)), horizontal, vertical
 
 
-def read_scan_page(image: np.ndarray, number: int, source: str, models: OcrModels) -> ScanPage:
+# of the page's widest line: a line no wider is read first, as a heading may be; a paragraph's
+# lines run the text's full width (its first indented two characters), a heading stops well short
+_HEADING_WIDTH = 0.85
+
+
+def _lines_needed(image: np.ndarray, models: OcrModels,
+                  tables_ended: Callable[[list[str]], bool] | None) -> list[OcrLine]:
+    """The page's lines outside its tables, read, but for the paragraphs below the heading after
+    the tables (五、存在的主要问题…), which hold nothing the report reads: in a real report they are
+    often half a page. The short lines, headings among them, are read first; `tables_ended` says,
+    of the short lines read down to one, whether the tables have ended there."""
+    boxes = detect_lines(image, models)
+    widest = max((x1 - x0 for x0, _, x1, _ in boxes), default=0)
+    first = [k for k, (x0, _, x1, _) in enumerate(boxes) if tables_ended is None or x1 - x0 <= _HEADING_WIDTH * widest]
+    read = dict(zip(first, recognize_lines(image, [boxes[k] for k in first], models)))
+    end = None
+    if tables_ended is not None:
+        above: list[str] = []
+        for k in sorted((k for k in first if read[k] is not None), key=lambda k: boxes[k][1]):
+            above.append(read[k].text)
+            if tables_ended(above):
+                end = boxes[k][3]
+                break
+    rest = [k for k in range(len(boxes)) if k not in read and (end is None or boxes[k][1] < end)]
+    read.update(zip(rest, recognize_lines(image, [boxes[k] for k in rest], models)))
+    return [read[k] for k in range(len(boxes)) if read.get(k) is not None]
+
+
+def read_scan_page(image: np.ndarray, number: int, source: str, models: OcrModels,
+                   tables_ended: Callable[[list[str]], bool] | None = None) -> ScanPage:
+    """The page cleaned, its rules, and its lines of print outside the tables; with `tables_ended`
+    (of the page's headings read so far, have the tables ended?), none below where they end."""
     image, seal, turn, angle = _cleaned_with_seal(image, models)
     rules, horizontal, vertical = find_rules(image)
     # the page's own detection is needed only outside the tables, whose cells are read one by one
     lines = tuple(PageLine(line.text, Origin(source, line.text, page=number, box=Box(*line.box),
                                                    confidence=line.confidence))
-                  for line in read_lines(_without_tables(image, horizontal, vertical), models))
+                  for line in _lines_needed(_without_tables(image, horizontal, vertical), models, tables_ended))
     height, width = image.shape[:2]
     return ScanPage(number, width, height, lines, rules, angle, turn, image, seal)
