@@ -328,10 +328,13 @@ def test_the_paragraphs_below_the_heading_after_the_tables_are_not_read(monkeypa
 
     monkeypatch.setattr(scan, "detect_lines", lambda image, models: [box for box, _ in page])
     monkeypatch.setattr(scan, "recognize_lines", recognize)
-    read = [line.text for line in scan._lines_needed(None, None, tables_end_within([]))]
+    read = [line.text for line in scan._lines_needed(None, None, 700, tables_end_within([]))]
     assert read == [page[0][1], page[1][1], page[3][1]]  # the page number was read with the headings
     assert page[2][0] not in asked
     # where the tables have not ended, the paragraph is read
     page[0] = ((100, 100, 900, 150), "二、主动公开政府信息情况")
-    assert len(scan._lines_needed(None, None, tables_end_within([]))) == 4
-    assert len(scan._lines_needed(None, None, None)) == 4
+    assert len(scan._lines_needed(None, None, 700, tables_end_within([]))) == 4
+    assert len(scan._lines_needed(None, None, 700, None)) == 4
+    # a page without ruled tables is read whole
+    page[0] = ((100, 100, 900, 150), "四、政府信息公开行政复议、行政诉讼情况")
+    assert len(scan._lines_needed(None, None, None, tables_end_within([]))) == 4
