@@ -31,7 +31,8 @@ STAGES = (
     ("disclosure.ocr.orientation", "turn_upright", "turn upright (detector, angle classifier)"),
     ("disclosure.ocr.scan", "deskew", "measure and undo skew"),
     ("disclosure.ocr.scan", "find_rules", "ruling lines (OpenCV)"),
-    ("disclosure.ocr.paddle_engine", "read_lines", "text detection over the page"),
+    ("disclosure.ocr.paddle_engine", "detect_lines", "text detection over the page"),
+    ("disclosure.ocr.paddle_engine", "recognize_lines", "the page's lines outside the tables"),
     ("disclosure.ocr.scan", "read_scan_page", "rest of the page's cleaning"),
     ("disclosure.layout.image_grid", "page_from_scan", "grids and tables from rules and text"),
     ("disclosure.ocr.cell_reading", "read_cells", "cell crops: lines of print found"),
@@ -55,7 +56,7 @@ class StageClock:
             # recognition is told apart by what asked for it: cells' crops or the page's lines
             name = stage if stage != "recognition" else (
                 "recognition of the page's lines: cutting, packing, decoding" if clock.stack and clock.stack[-1][0]
-                .startswith("text detection") else "recognition of cells: cutting, packing, decoding")
+                .startswith("the page's lines") else "recognition of cells: cutting, packing, decoding")
             clock.stack.append([name, 0.0])
             start = time.perf_counter()
             try:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from disclosure.ocr.crop_shapes import (
     GAP,
+    LONGEST,
     PAD_GREY,
     REC_HEIGHT,
     at_rec_height,
@@ -104,6 +105,21 @@ def threads_per_worker(workers: int, cpus: int) -> int:
 
 @functools.lru_cache(maxsize=2)
 def engine(models: OcrModels):
+    ocr = _loaded(models)
+    _first_run_full(ocr.text_recognizer)
+    return ocr
+
+
+def _first_run_full(recognizer) -> None:
+    """A full batch of strips read once, before anything else: where the recogniser's first run of
+    strips was four of them, its first full batch after made oneDNN hold 0.75 GB more for the rest
+    of the process, and a page's first run is any number of strips."""
+    import numpy as np
+
+    recognizer([np.full((REC_HEIGHT, LONGEST * REC_HEIGHT + GAP, 3), PAD_GREY, np.uint8)] * recognizer.rec_batch_num)
+
+
+def _loaded(models: OcrModels):
     # paddle warns, as it loads, about a compiler cache it never uses here
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
@@ -137,9 +153,8 @@ class OcrLine:
 DROP_SCORE = 0.5  # a detected line read with less confidence is a speck or a stroke, as PaddleOCR has it
 
 
-def read_lines(image, models: OcrModels) -> list[OcrLine]:
-    """Detection over a whole (upright, deskewed) page image, then each line recognised from its
-    box, the same print once: a table without rules is hundreds of detected numbers."""
+def detect_lines(image, models: OcrModels) -> list[tuple[int, int, int, int]]:
+    """The boxes (x0, top, x1, bottom) of the lines of print PaddleOCR's detector finds on a page."""
     import numpy as np
 
     boxes, _ = engine(models).text_detector(image)
@@ -150,9 +165,20 @@ def read_lines(image, models: OcrModels) -> list[OcrLine]:
         x1, bottom = int(np.ceil(xs.max())), int(np.ceil(ys.max()))
         if x1 > x0 and bottom > top:
             found.append((x0, top, x1, bottom))
-    readings = recognize_crops([image[top:bottom, x0:x1] for x0, top, x1, bottom in found], models)
-    return [OcrLine(r.text, r.confidence, tuple(float(v) for v in box))
-            for box, r in zip(found, readings) if r.text and r.confidence >= DROP_SCORE]
+    return found
+
+
+def recognize_lines(image, boxes: list[tuple[int, int, int, int]], models: OcrModels) -> list[OcrLine | None]:
+    """Each detected line recognised from its box; None where it read as nothing sure enough."""
+    readings = recognize_crops([image[top:bottom, x0:x1] for x0, top, x1, bottom in boxes], models)
+    return [OcrLine(r.text, r.confidence, tuple(float(v) for v in box)) if r.text and r.confidence >= DROP_SCORE
+            else None for box, r in zip(boxes, readings)]
+
+
+def read_lines(image, models: OcrModels) -> list[OcrLine]:
+    """Detection over a whole (upright, deskewed) page image, then each line recognised from its
+    box, the same print once: a table without rules is hundreds of detected numbers."""
+    return [line for line in recognize_lines(image, detect_lines(image, models), models) if line is not None]
 
 
 def recognize_crops(crops: list, models: OcrModels) -> list[CropReading]:

@@ -8,7 +8,7 @@ which layout turns into grids.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +17,7 @@ import numpy as np
 from disclosure.ocr.errors import InputError
 from disclosure.ocr.input_kind import InputKind
 from disclosure.ocr.origin import Box, Origin
-from disclosure.ocr.paddle_engine import OcrModels, read_lines
+from disclosure.ocr.paddle_engine import OcrLine, OcrModels, detect_lines, recognize_lines
 from disclosure.ocr.page_model import PageLine
 from disclosure.ocr.seal import unmix_seal
 
@@ -208,25 +208,37 @@ def _segments(mask: np.ndarray, horizontal: bool) -> list[Rule]:
     return rules
 
 
-def _without_tables(image: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray) -> np.ndarray:
-    """The page with every ruled table painted white: the large connected networks of rules,
+def _table_boxes(horizontal: np.ndarray, vertical: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """The (x0, top, x1, bottom) of every ruled table: the large connected networks of rules,
     which text lines alone never form. A table's extent is that of its long horizontal rules (half
     as long as its longest, or more), since the strokes of a heading just above can join the
     network, as short vertical and horizontal segments ("二" is two short horizontal rules)."""
     import cv2
 
     count, labels, stats, _ = cv2.connectedComponentsWithStats(horizontal | vertical)
-    out = image.copy()
+    boxes = []
     for index in range(1, count):
         x, y, w, h, _ = stats[index]
-        if w < image.shape[1] // 8 or h < 40:
+        if w < horizontal.shape[1] // 8 or h < 40:
             continue
         rules = (labels[y:y + h, x:x + w] == index) & (horizontal[y:y + h, x:x + w] > 0)
         lengths = rules.sum(axis=1)
         rows = np.flatnonzero(lengths >= lengths.max() / 2)
         if rows.size and lengths.max():
             cols = np.flatnonzero(rules[rows].any(axis=0))
-            out[y + rows.min():y + rows.max() + 1, x + cols.min():x + cols.max() + 1] = 255
+            boxes.append((x + cols.min(), y + rows.min(), x + cols.max() + 1, y + rows.max() + 1))
+    return boxes
+
+
+def _without_tables(image: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray) -> np.ndarray:
+    """The page with every ruled table (`_table_boxes`) painted white."""
+    return _painted_white(image, _table_boxes(horizontal, vertical))
+
+
+def _painted_white(image: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> np.ndarray:
+    out = image.copy()
+    for x0, top, x1, bottom in boxes:
+        out[top:bottom, x0:x1] = 255
     return out
 
 
@@ -266,12 +278,50 @@ def find_rules(image: np.ndarray) -> tuple[tuple[Rule, ...], np.ndarray, np.ndar
     return tuple(_segments(horizontal, True) + _segments(vertical, False)), horizontal, vertical
 
 
-def read_scan_page(image: np.ndarray, number: int, source: str, models: OcrModels) -> ScanPage:
+# of the page's widest line: a line no wider is read first, as a heading may be; a paragraph's
+# lines run the text's full width (its first indented two characters), a heading stops well short
+_HEADING_WIDTH = 0.85
+
+
+def _lines_needed(image: np.ndarray, models: OcrModels, tables_bottom: int | None,
+                  tables_ended: Callable[[list[str]], bool] | None) -> list[OcrLine]:
+    """The page's lines outside its tables, read, but for the paragraphs below the heading after
+    the tables (五、存在的主要问题…), which hold nothing the report reads: in a real report they are
+    often half a page. That heading follows a table, so on a page with ruled tables (the lowest
+    ending at `tables_bottom`) the short lines, headings among them, and the lines above the
+    tables' end are read first; `tables_ended` says, of the short lines read down to one, whether
+    the tables have ended there. A page without ruled tables is read whole, in one run of the
+    recogniser: reading in two runs costs strips left part empty."""
+    boxes = detect_lines(image, models)
+    widest = max((x1 - x0 for x0, _, x1, _ in boxes), default=0)
+    split = tables_ended is not None and tables_bottom is not None
+    first = [k for k, (x0, top, x1, _) in enumerate(boxes)
+             if not split or x1 - x0 <= _HEADING_WIDTH * widest or top < tables_bottom]
+    read = dict(zip(first, recognize_lines(image, [boxes[k] for k in first], models)))
+    end = None
+    if split:
+        above: list[str] = []
+        for k in sorted((k for k in first if read[k] is not None), key=lambda k: boxes[k][1]):
+            above.append(read[k].text)
+            if tables_ended(above):
+                end = boxes[k][3]
+                break
+    rest = [k for k in range(len(boxes)) if k not in read and (end is None or boxes[k][1] < end)]
+    read.update(zip(rest, recognize_lines(image, [boxes[k] for k in rest], models)))
+    return [read[k] for k in range(len(boxes)) if read.get(k) is not None]
+
+
+def read_scan_page(image: np.ndarray, number: int, source: str, models: OcrModels,
+                   tables_ended: Callable[[list[str]], bool] | None = None) -> ScanPage:
+    """The page cleaned, its rules, and its lines of print outside the tables; with `tables_ended`
+    (of the page's headings read so far, have the tables ended?), none below where they end."""
     image, seal, turn, angle = _cleaned_with_seal(image, models)
     rules, horizontal, vertical = find_rules(image)
     # the page's own detection is needed only outside the tables, whose cells are read one by one
+    tables = _table_boxes(horizontal, vertical)
     lines = tuple(PageLine(line.text, Origin(source, line.text, page=number, box=Box(*line.box),
                                                    confidence=line.confidence))
-                  for line in read_lines(_without_tables(image, horizontal, vertical), models))
+                  for line in _lines_needed(_painted_white(image, tables), models,
+                                            max((box[3] for box in tables), default=None), tables_ended))
     height, width = image.shape[:2]
     return ScanPage(number, width, height, lines, rules, angle, turn, image, seal)

@@ -67,15 +67,17 @@ def _scan_pages(path: Path, kind: InputKind, options: InspectOptions, only: froz
                 return read_cells(scan.image, boxes, models, ruled=ruled)
         return read
 
+    read: list[Page] = []
     for number, image in page_images(path, kind, options.max_pages, only):
         with in_stage(Stage.OCR, number):
-            scan = read_scan_page(image, number, path.name, models)
+            scan = read_scan_page(image, number, path.name, models, policies.tables_end_within(read))
         with in_stage(Stage.LAYOUT, number):
             page = page_from_scan(scan, path.name, cells(scan, number))
         if options.debug_dir is not None:
             from disclosure.pipeline.debug_pages import write_debug_page
 
             write_debug_page(options.debug_dir, path.name, scan, page)
+        read.append(page)
         yield page
 
 

@@ -22,6 +22,13 @@ def pages_hold_no_more_fields(pages: Sequence[Page]) -> bool:
     return tables_have_ended([line.text for page in pages for line in page.lines])
 
 
+def tables_end_within(earlier: Sequence[Page]) -> Callable[[list[str]], bool]:
+    """Of a page's headings read so far, after the pages `earlier`: have the tables ended (the
+    early stop's test)? The page's prose below that point is not read."""
+    before = [line.text for page in earlier for line in page.lines]
+    return lambda lines: tables_have_ended([*before, *lines])
+
+
 def pages_for_ocr(pages: Sequence[Page]) -> frozenset[int]:
     """Pages without a usable text layer (a stamped table page scanned into a born-digital report)."""
     return frozenset(page.number for page in pages if page.needs_ocr)

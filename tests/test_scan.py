@@ -269,7 +269,7 @@ def test_a_scan_is_read_with_the_ocr_threads_asked_for(tmp_path, monkeypatch, as
 
     given = []
 
-    def read_scan_page(image, number, source, models):
+    def read_scan_page(image, number, source, models, *rest):
         given.append(models.threads)
         raise InputError("stop after the first page")
 

@@ -334,3 +334,34 @@ def test_a_scanners_pale_streaks_across_a_table_are_no_rows_of_it():
         image[y:y + 3, :] = 222
     page = page_from_scan(_two_by_two(image), "s")
     assert _table_texts(page) == [["规章", "12"], ["合计", "7"]]
+
+
+def test_the_paragraphs_below_the_heading_after_the_tables_are_not_read(monkeypatch):
+    from disclosure.ocr import scan
+    from disclosure.ocr.paddle_engine import OcrLine
+    from disclosure.pipeline.policies import tables_end_within
+
+    # (box, text): a table's heading, the heading after the tables, a paragraph under it, a page number
+    page = [((100, 100, 900, 150), "四、政府信息公开行政复议、行政诉讼情况"),
+            ((100, 800, 700, 850), "五、存在的主要问题及改进情况"),
+            ((100, 900, 1300, 950), "2023年，本机关政府信息公开工作取得一定成效，但仍存在差距。"),
+            ((600, 2200, 660, 2240), "-4-")]
+    asked = []
+
+    def recognize(image, boxes, models):
+        asked.extend(boxes)
+        texts = dict(page)
+        return [OcrLine(texts[box], 0.99, tuple(map(float, box))) for box in boxes]
+
+    monkeypatch.setattr(scan, "detect_lines", lambda image, models: [box for box, _ in page])
+    monkeypatch.setattr(scan, "recognize_lines", recognize)
+    read = [line.text for line in scan._lines_needed(None, None, 700, tables_end_within([]))]
+    assert read == [page[0][1], page[1][1], page[3][1]]  # the page number was read with the headings
+    assert page[2][0] not in asked
+    # where the tables have not ended, the paragraph is read
+    page[0] = ((100, 100, 900, 150), "二、主动公开政府信息情况")
+    assert len(scan._lines_needed(None, None, 700, tables_end_within([]))) == 4
+    assert len(scan._lines_needed(None, None, 700, None)) == 4
+    # a page without ruled tables is read whole
+    page[0] = ((100, 100, 900, 150), "四、政府信息公开行政复议、行政诉讼情况")
+    assert len(scan._lines_needed(None, None, None, tables_end_within([]))) == 4
