@@ -106,7 +106,10 @@ def threads_per_worker(workers: int, cpus: int) -> int:
 @functools.lru_cache(maxsize=2)
 def engine(models: OcrModels):
     ocr = _loaded(models)
-    _first_run_full(ocr.text_recognizer)
+    # paddle imports its compiler helpers on a first run, and warns of a cache it never uses here
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        _first_run_full(ocr.text_recognizer)
     return ocr
 
 

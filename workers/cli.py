@@ -138,9 +138,13 @@ def _inspect_options(args: argparse.Namespace, **more) -> InspectOptions:
 def _deadline(seconds: float, name: str):
     """Raise `TimedOut` in this thread once `seconds` have passed (between two steps of Python: a
     native call that never returns is the batch runners' to kill, which read in other processes)."""
+    message = (f"{name}: not finished after {seconds:g} s; the file may be damaged "
+               f"(--timeout sets how long to wait)")
+    expired = []
+
     def expire(signum, frame):
-        raise TimedOut(f"{name}: not finished after {seconds:g} s; the file may be damaged "
-                       f"(--timeout sets how long to wait)")
+        expired.append(True)
+        raise TimedOut(message)
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -149,6 +153,10 @@ def _deadline(seconds: float, name: str):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    # a library that catches every exception (paddle's Python around its predictor) can swallow
+    # the one raised at the deadline and carry on: a result that came after it is still too late
+    if expired:
+        raise TimedOut(message)
 
 
 class _LibraryMessages(logging.Filter):
