@@ -14,7 +14,7 @@ from synthetic.crawled_text import EXTRACTORS, crawled_text
 from synthetic.html_render import HTML_STYLES, page_truth, render_html
 from synthetic.scoring import score
 from synthetic.values import random_truth
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, assert_right_or_ambiguous
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "shanghai_szfbgt_2019.json").read_text(encoding="utf-8"))
 # extractors that lose blank cells or the boundaries between cells: the rules decide, or say they cannot
@@ -27,22 +27,12 @@ def _read(tmp_path: Path, text: bytes, name: str = "page.txt"):
     return inspect_file(path)
 
 
-def _right_or_ambiguous_with_truth(report, expected: dict) -> None:
-    candidates = {a["field"]: a["candidates"] for a in report.ambiguities}
-    for key, value in expected.items():
-        if key in candidates:
-            assert value in candidates[key] or (value is None and 0 in candidates[key]), (key, value, candidates[key])
-        else:
-            assert report.readings[key].state.value != "missing", key
-            assert report.fields[key] == value, (key, value, report.fields[key])
-
-
 @pytest.mark.parametrize("extractor", sorted(EXTRACTORS))
 def test_real_page_extracts(tmp_path, extractor):
     page = (SAMPLES / "shanghai_szfbgt_2019.html").read_bytes()
     report = _read(tmp_path, crawled_text(page, "utf-8", extractor))
     assert (report.format, report.agency, report.year) == ("2019", "上海市人民政府办公厅", 2019)
-    _right_or_ambiguous_with_truth(report, GOLDEN["fields"])
+    assert_right_or_ambiguous(report, GOLDEN["fields"])
     if extractor == "html2text":  # cells kept between `|`: exactly the page's own reading
         assert report.fields == GOLDEN["fields"]
         assert sorted(c.rule for c in report.checks if c.ok is False) == GOLDEN["failing"]
@@ -63,7 +53,7 @@ def test_generated_pages_through_every_extractor(tmp_path, fmt, style):
                 continue  # a blank total and lost blanks: placements that satisfy rules the page breaks
             report = _read(tmp_path, crawled_text(page, HTML_STYLES[style].encoding, extractor))
             assert report.format == fmt
-            _right_or_ambiguous_with_truth(report, expected.expected_fields())
+            assert_right_or_ambiguous(report, expected.expected_fields())
             if extractor == "html2text":
                 assert score(expected, report).right == len(FORMATS[fmt].keys())
                 assert {c.rule for c in report.checks if c.ok is False} == expected.failing_rules

@@ -19,6 +19,7 @@ from synthetic.html_render import HTML_STYLES, page_truth, render_html
 from synthetic.scoring import score
 from synthetic.transcription import render_transcription
 from synthetic.values import random_truth
+from tests.conftest import assert_right_or_ambiguous
 
 HERE = Path(__file__).parent
 EXTRACTED = HERE / "fixtures" / "extracted"
@@ -30,23 +31,13 @@ def _read(data: bytes, name: str = "report.md"):
     return read_report(rows_from_text(split_runs(text_document_from_bytes(data, name), TABLE_VOCABULARY)))
 
 
-def _right_or_ambiguous_with_truth(report, expected: dict) -> None:
-    candidates = {a["field"]: a["candidates"] for a in report.ambiguities}
-    for key, value in expected.items():
-        if key in candidates:
-            assert value in candidates[key] or (value is None and 0 in candidates[key]), (key, value, candidates[key])
-        else:
-            assert report.readings[key].state.value != "missing", key
-            assert report.fields[key] == value, (key, value, report.fields[key])
-
-
 @pytest.mark.parametrize("name", REPORTS)
 @pytest.mark.parametrize("tool", TOOLS)
 def test_extractor_output_of_the_real_pdfs_reads_every_field(tool, name):
     golden = json.loads((HERE / "golden" / f"{name}.json").read_text(encoding="utf-8"))
     report = _read((EXTRACTED / tool / f"{name}.md").read_bytes(), f"{name}.md")
     assert (report.format, report.agency, report.year) == (golden["format"], golden["agency"], golden["year"])
-    _right_or_ambiguous_with_truth(report, golden["fields"])
+    assert_right_or_ambiguous(report, golden["fields"])
     # the report's own errors (huaian_hongze_2023's table 四) and nothing else
     assert sorted(c.rule for c in report.checks if c.ok is False) == golden["failing"]
 
@@ -103,7 +94,7 @@ def test_transcriptions_of_many_seeds_right_or_ambiguous_and_no_false_finding(fm
     for seed in range(10, 22):
         truth = random_truth(FORMATS[fmt], seed, blank_zeros=(0.0, 0.3, 0.6)[seed % 3], plant_error=seed % 2 == 0)
         report = _read(render_transcription(truth, seed)[0])
-        _right_or_ambiguous_with_truth(report, truth.expected_fields())
+        assert_right_or_ambiguous(report, truth.expected_fields())
         assert {c.rule for c in report.checks if c.ok is False} <= truth.failing_rules, seed
 
 
@@ -117,7 +108,7 @@ def test_crawled_text_with_typos_right_or_ambiguous_and_no_false_finding(fmt, ex
         for style in ("word", "gbk"):
             page = render_html(truth, HTML_STYLES[style], seed)
             report = _read(with_heading_typos(crawled_text(page, HTML_STYLES[style].encoding, extractor)))
-            _right_or_ambiguous_with_truth(report, truth.expected_fields())
+            assert_right_or_ambiguous(report, truth.expected_fields())
             found = {c.rule for c in report.checks if c.ok is False}
             assert found <= truth.failing_rules, (seed, style, found)
             if extractor == "html2text":
@@ -132,7 +123,7 @@ def test_a_typo_in_table_four_heading_still_opens_it(extractor):
     typo = _read(with_heading_typos(crawled_text(page, "utf-8", extractor)))
     assert not any("not found" in w for w in typo.warnings)
     assert typo.fields == clean.fields
-    _right_or_ambiguous_with_truth(typo, page_truth(truth, HTML_STYLES["word"]).expected_fields())
+    assert_right_or_ambiguous(typo, page_truth(truth, HTML_STYLES["word"]).expected_fields())
 
 
 def test_table_four_numbers_after_its_two_level_header_on_one_line():
