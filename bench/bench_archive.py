@@ -55,7 +55,7 @@ def write_results(root: Path, reports: int) -> None:
             truth = truth.__class__(truth.format, truth.year, f"{spelling[0][:-1]}{agency}号{spelling[0][-1]}",
                                     truth.values)
             sha = hashlib.sha256(name.encode()).hexdigest()
-            outcome = DocumentOutcome(name, _report(truth, name).as_dict(), None, 0.0)
+            outcome = DocumentOutcome(name, _report(truth, name), None, 0.0)
             folder.save(DocumentRecord(sha, (f"/archive/{name}",), outcome, 1))
 
 

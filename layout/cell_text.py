@@ -35,12 +35,27 @@ _NUMBER_RE = re.compile(
 )
 
 
+_QUOTES = str.maketrans("", "", "“”\"'‘’「」『』《》")
+_SEPARATORS = re.compile(r"[、，,．]")
+
+
 @functools.lru_cache(maxsize=65536)
-def normalize_text(raw: str) -> str:
-    """NFKC (full-width digits, brackets and spaces become ASCII) and every kind of space removed."""
+def normalize_text(raw: str, *, label: bool = False) -> str:
+    """The one normaliser of printed text: NFKC (full-width digits, brackets and spaces become
+    ASCII), minus and plus signs as "-" and "+", and every kind of space removed.
+
+    `label`: a label, compared with the template's patterns (`table_recon/formats.py`), which
+    also differs from print to print in what carries no meaning there: quotes are dropped, square
+    and black-lenticular brackets become "()", and "、", "，", ",", "．" all become ".". Never for a
+    cell's text: there "," separates thousands ("1,234" is 1234, not 1.234).
+    """
     text = unicodedata.normalize("NFKC", raw)
     text = text.replace("−", "-").replace("－", "-").replace("＋", "+")
-    return re.sub(r"\s+", "", text)
+    text = re.sub(r"\s+", "", text)
+    if not label:
+        return text
+    text = text.translate(_QUOTES).replace("【", "(").replace("】", ")").replace("[", "(").replace("]", ")")
+    return _SEPARATORS.sub(".", text)
 
 
 @functools.lru_cache(maxsize=65536)

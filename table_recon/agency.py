@@ -10,7 +10,8 @@ names differ in any other character stay two agencies.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from disclosure.layout.cell_text import normalize_text
 
 # (spelling, the spelling it is folded to): the variants one office prints in different years
 SPELLINGS: tuple[tuple[str, str], ...] = (
@@ -19,7 +20,7 @@ SPELLINGS: tuple[tuple[str, str], ...] = (
     ("中华人民共和国", ""),  # ministries print the state's name in some years only
 )
 
-_SPACES = re.compile(r"[\s·•．.]+")
+_DOTS = re.compile(r"[·•．.]+")  # between the characters of a name set in a wide font
 _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "[": "(", "]": ")"})
 
 
@@ -27,8 +28,7 @@ def agency_key(printed: str | None) -> str | None:
     """The key of the agency a report names; None where it names none."""
     if not printed:
         return None
-    text = unicodedata.normalize("NFKC", printed).translate(_BRACKETS)
-    text = _SPACES.sub("", text)
+    text = _DOTS.sub("", normalize_text(printed).translate(_BRACKETS))
     for spelling, folded in SPELLINGS:
         text = text.replace(spelling, folded)
     return text or None

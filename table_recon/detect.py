@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from disclosure.layout.cell_text import normalize_text
 from disclosure.layout.flat_rows import is_page_furniture
 from disclosure.table_recon.formats import FORMATS, FormatSpec
-from disclosure.table_recon.labels import normalize_label
 
 FIRST_STATUTORY_YEAR = 2019
 _TITLE_END = re.compile(r"一.总体情况|^一.")
@@ -39,7 +39,7 @@ def title_text(lines: list[str]) -> str:
     """The report's title: the first lines before 一、总体情况, joined."""
     out = []
     for line in lines:
-        norm = normalize_label(line)
+        norm = normalize_text(line, label=True)
         if not norm or (not out and (norm in _PAGE_LABELS or is_page_furniture(line))):
             continue
         if _TITLE_END.search(norm) or len(out) >= 6:
@@ -63,7 +63,7 @@ def agency_and_year(title: str) -> tuple[str | None, int | None]:
 
 def signature_agency(lines: list[str]) -> str | None:
     """The office signing the report: a name among its last lines (before or after the date)."""
-    last = [normalize_label(line) for line in lines if normalize_label(line)][-_LAST_LINES:]
+    last = [normalize_text(line, label=True) for line in lines if normalize_text(line, label=True)][-_LAST_LINES:]
     for line in reversed(last):
         if _DATE_LINE.match(line):
             continue
@@ -75,7 +75,7 @@ def detect_format(lines: list[str]) -> Detection:
     title = title_text(lines)
     agency, year = agency_and_year(title)
     agency = agency or signature_agency(lines)
-    text = normalize_label("".join(lines))
+    text = normalize_text("".join(lines), label=True)
     scores = {name: sum(text.count(marker) > 0 for marker in spec.markers) for name, spec in FORMATS.items()}
     if year is not None and year < FIRST_STATUTORY_YEAR:
         return Detection(None, year, agency,

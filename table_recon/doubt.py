@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from disclosure.layout.cell_text import CellKind, parse_cell
 from disclosure.table_recon.report import FieldReading, FieldState
-from disclosure.table_recon.rule_support import supported_readings
+from disclosure.table_recon.residual_walk import supported_readings
 from disclosure.table_recon.rules import Check, Number, Rule, json_number, signed_sum
 
 # Pairs of digits a recogniser mistakes for one another on blurred, stamped or noisy print.

@@ -1,16 +1,20 @@
-"""The statutory formats as data: tables, rows, columns, label patterns and field keys.
+"""The statutory formats as data: tables with their titles and numbering, rows, column headers,
+label patterns and field keys.
 
 A later format or a provincial variant is one more `FormatSpec` (or more patterns on a row) here;
-nothing else needs to know the layout of the tables.
+nothing else needs to know the layout of the tables, nor how they are titled and headed: the
+reader, the warnings, the terminal, the review page and the workbook all name them from here.
 
-Patterns are regular expressions over a label normalised by `labels.normalize_label` (NFKC,
-no spaces or quotes, "、" and "，" as ".", brackets as ASCII "()"). When a row's label text contains
-several patterns, the match that ends last wins: the text before it is headers and group headings.
+Patterns are regular expressions over a label normalised by `layout.cell_text.normalize_text(…,
+label=True)` (NFKC, no spaces or quotes, "、" and "，" as ".", brackets as ASCII "()"). When a
+row's label text contains several patterns, the match that ends last wins: the text before it is
+headers and group headings.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 
 
@@ -27,11 +31,40 @@ class RowSpec:
     collapses: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class TableTitle:
+    """How a statutory table is titled: its number in the report's outline, its heading's words as
+    the statute prints them, and the short name the warnings, the terminal and the workbook use."""
+
+    numeral: str  # "二", "三", "四"
+    words: str  # "主动公开政府信息情况"
+    short: str  # "主动公开"
+    pattern: str = ""  # what finds the heading in a normalised line, where more than its words
+
+    @property
+    def printed(self) -> str:
+        """The heading line as the statute prints it: "二、主动公开政府信息情况"."""
+        return f"{self.numeral}、{self.words}"
+
+    @property
+    def heading(self) -> str:
+        """The pattern that finds the heading in a line normalised as a label."""
+        return self.pattern or re.escape(self.words)
+
+
 @dataclass(frozen=True, eq=False)
 class TableSpec:
     name: str  # "active", "apply", "appeal": the first part of every key
-    heading: str  # pattern of the section heading that opens the table
     rows: tuple[RowSpec, ...]
+
+    @property
+    def title(self) -> TableTitle:
+        return TABLE_TITLES[self.name]
+
+    @property
+    def heading(self) -> str:
+        """The pattern of the section heading that opens the table."""
+        return self.title.heading
 
     def row_keys(self) -> tuple[str, ...]:
         return tuple(row.key for row in self.rows if not row.collapses)
@@ -49,7 +82,17 @@ class FormatSpec:
     column_labels: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # (col key, printed header)
 
     def column_label(self, col: str) -> str:
+        """A column's header, the format's own (table 二's) before the common ones; "total" is 总计."""
         return dict(self.column_labels + _COMMON_COLUMN_LABELS)[col]
+
+    def header(self, table: str, col: str) -> str:
+        """A column's header as its table prints it: table 二's "total" is 对外公开总数量, table
+        四's "other" 其他结果."""
+        if table == "active":
+            return dict(self.column_labels).get(col) or self.column_label(col)
+        if table == "appeal":
+            return dict(APPEAL_COLUMN_LABELS)[col]
+        return self.column_label(col)
 
     @functools.cached_property
     def _keys(self) -> tuple[str, ...]:
@@ -72,23 +115,43 @@ def _field_keys(table: str, row: RowSpec) -> tuple[str, ...]:
     return tuple(field_key(table, row.key, col) for col in row.columns)
 
 
-APPLY_COLUMNS = ("natural", "business", "research", "ngo", "legal", "other", "total")
-APPEAL_GROUPS = ("review", "litigation_direct", "litigation_after_review")
-APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+# The three tables' titles, in the order a report prints them (table 一 is the prose's 总体情况)
+TABLE_TITLES: dict[str, TableTitle] = {
+    "active": TableTitle("二", "主动公开政府信息情况", "主动公开"),
+    "apply": TableTitle("三", "收到和处理政府信息公开申请情况", "依申请公开"),
+    # by meaning: a stray character around 复议 (行政法复议, a crawled page's typo) is still this heading
+    "appeal": TableTitle("四", "政府信息公开行政复议、行政诉讼情况", "复议诉讼",
+                         pattern=r"政府信息公开行政.?复议.?.?行政诉讼情况"),
+}
+
+# Column headers, (column key, printed header), in printed order; table 二's are each format's own
+APPLY_COLUMN_LABELS = (
+    ("natural", "自然人"), ("business", "商业企业"), ("research", "科研机构"), ("ngo", "社会公益组织"),
+    ("legal", "法律服务机构"), ("other", "其他"), ("total", "总计"),
+)
+APPEAL_COLUMN_LABELS = (("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"),
+                        ("pending", "尚未审结"), ("total", "总计"))
+# table 四's three groups of five columns, each headed by one or two lines
+APPEAL_GROUP_LABELS: dict[str, tuple[str, ...]] = {
+    "review": ("行政复议",), "litigation_direct": ("行政诉讼", "未经复议直接起诉"),
+    "litigation_after_review": ("行政诉讼", "复议后起诉"),
+}
+# the headers over the headers: table 二's label column, table 三's applicant columns and the note
+# under its title
+ACTIVE_LABEL_HEADER = "信息内容"
+APPLY_COLUMN_GROUPS = ("申请人情况", "法人或其他组织")
+APPLY_BALANCE_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+
+APPLY_COLUMNS = tuple(col for col, _ in APPLY_COLUMN_LABELS)
+APPEAL_GROUPS = tuple(APPEAL_GROUP_LABELS)
+APPEAL_COLUMNS = tuple(col for col, _ in APPEAL_COLUMN_LABELS)
 
 RESULT_GROUP = "三、本年度办理结果"
 APPLY_GROUPS = {"denied": "（三）不予公开", "unavailable": "（四）无法提供", "rejected": "（五）不予处理",
                 "other_handling": "（六）其他处理"}
-_COMMON_COLUMN_LABELS = (
-    ("natural", "自然人"), ("business", "商业企业"), ("research", "科研机构"), ("ngo", "社会公益组织"),
-    ("legal", "法律服务机构"), ("other", "其他"), ("total", "总计"),
-    ("upheld", "结果维持"), ("corrected", "结果纠正"), ("pending", "尚未审结"),
-)
-
-ACTIVE_HEADING = r"主动公开政府信息情况"
-APPLY_HEADING = r"收到和处理政府信息公开申请情况"
-# by meaning: a stray character around 复议 (行政法复议, a crawled page's typo) is still this heading
-APPEAL_HEADING = r"政府信息公开行政.?复议.?.?行政诉讼情况"
+# what `FormatSpec.column_label` falls back on: table 三's headers, then table 四's it lacks
+_COMMON_COLUMN_LABELS = APPLY_COLUMN_LABELS + tuple(
+    (col, label) for col, label in APPEAL_COLUMN_LABELS if col not in dict(APPLY_COLUMN_LABELS))
 
 
 def _apply_rows(other_handling: tuple[RowSpec, ...]) -> tuple[RowSpec, ...]:
@@ -146,7 +209,6 @@ _OTHER_HANDLING_2021 = (
 
 _APPEAL = TableSpec(
     "appeal",
-    APPEAL_HEADING,
     (RowSpec("", "（一行十五个数）", (r"",), tuple(f"{g}.{c}" for g in APPEAL_GROUPS for c in APPEAL_COLUMNS)),),
 )
 
@@ -164,7 +226,7 @@ FORMAT_2019 = FormatSpec(
     years=(2019, 2020),
     markers=("本年新制作数量", "对外公开总数量", "上一年项目数量", "第二十条第(九)项", "采购总金额", "政府集中采购"),
     tables=(
-        TableSpec("active", ACTIVE_HEADING, (
+        TableSpec("active", (
             _active_row("一", "rules", "规章", _RULES_PATTERNS, ("made", "published", "total")),
             _active_row("一", "normative", "规范性文件", _NORMATIVE_PATTERNS, ("made", "published", "total")),
             _active_row("五", "license", "行政许可", (r"行政许可",), _FIVE_SIX),
@@ -174,7 +236,7 @@ FORMAT_2019 = FormatSpec(
             _active_row("八", "fee", "行政事业性收费", (r"事业性收费",), ("prev", "delta")),
             _active_row("九", "procurement", "政府集中采购", (r"集中采购",), ("items", "amount")),
         )),
-        TableSpec("apply", APPLY_HEADING, _apply_rows(_OTHER_HANDLING_2019)),
+        TableSpec("apply", _apply_rows(_OTHER_HANDLING_2019)),
         _APPEAL,
     ),
     column_labels=(("made", "本年新制作数量"), ("published", "本年新公开数量"), ("total", "对外公开总数量"),
@@ -187,7 +249,7 @@ FORMAT_2021 = FormatSpec(
     years=(2021, 9999),
     markers=("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "逾期不补正"),
     tables=(
-        TableSpec("active", ACTIVE_HEADING, (
+        TableSpec("active", (
             _active_row("一", "rules", "规章", _RULES_PATTERNS, ("issued", "repealed", "in_force")),
             _active_row("一", "normative", "行政规范性文件", _NORMATIVE_PATTERNS, ("issued", "repealed", "in_force")),
             _active_row("五", "license", "行政许可", (r"行政许可",), ("decisions",)),
@@ -195,7 +257,7 @@ FORMAT_2021 = FormatSpec(
             _active_row("六", "coercion", "行政强制", (r"行政强制",), ("decisions",)),
             _active_row("八", "fee", "行政事业性收费", (r"事业性收费",), ("amount",)),
         )),
-        TableSpec("apply", APPLY_HEADING, _apply_rows(_OTHER_HANDLING_2021)),
+        TableSpec("apply", _apply_rows(_OTHER_HANDLING_2021)),
         _APPEAL,
     ),
     column_labels=(("issued", "本年制发件数"), ("repealed", "本年废止件数"), ("in_force", "现行有效件数"),

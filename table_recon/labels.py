@@ -4,36 +4,29 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
+from disclosure.layout.cell_text import normalize_text
 from disclosure.layout.crawled_text import RunVocabulary
 from disclosure.table_recon.formats import (
-    ACTIVE_HEADING,
-    APPEAL_HEADING,
-    APPLY_COLUMNS,
-    APPLY_HEADING,
+    ACTIVE_LABEL_HEADER,
+    APPEAL_COLUMN_LABELS,
+    APPEAL_GROUP_LABELS,
+    APPLY_BALANCE_NOTE,
+    APPLY_COLUMN_GROUPS,
+    APPLY_COLUMN_LABELS,
     FORMATS,
+    TABLE_TITLES,
     RowSpec,
     TableSpec,
 )
 
-_QUOTES = str.maketrans("", "", "“”\"'‘’「」『』《》")
-_SEPARATORS = re.compile(r"[、，,．]")
 _END_OF_TABLES = r"存在的主要问题|其他需要报告的事项"
-
-
-@functools.lru_cache(maxsize=65536)
-def normalize_label(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    text = re.sub(r"\s+", "", text)
-    text = text.replace("【", "(").replace("】", ")").replace("[", "(").replace("]", ")")
-    return _SEPARATORS.sub(".", text)
 
 
 @functools.lru_cache(maxsize=65536)
 def is_heading(line: str, pattern: str) -> bool:
     """A section heading is a short line; the same words inside a paragraph are not one."""
-    norm = normalize_label(line)
+    norm = normalize_text(line, label=True)
     return len(norm) <= 40 and re.search(pattern, norm) is not None
 
 
@@ -45,7 +38,7 @@ def tables_have_ended(lines: list[str]) -> bool:
     """True once table 四's heading and then the heading after the tables have been printed."""
     seen_appeal = False
     for line in lines:
-        seen_appeal = seen_appeal or is_heading(line, APPEAL_HEADING)
+        seen_appeal = seen_appeal or is_heading(line, TABLE_TITLES["appeal"].heading)
         if seen_appeal and is_end_of_tables(line):
             return True
     return False
@@ -54,7 +47,7 @@ def tables_have_ended(lines: list[str]) -> bool:
 @functools.lru_cache(maxsize=65536)
 def match_row(label: str, table: TableSpec) -> RowSpec | None:
     """The template row whose pattern matches last in the label (earlier text is headers)."""
-    norm = normalize_label(label)
+    norm = normalize_text(label, label=True)
     best: tuple[int, int] | None = None
     best_row = None
     for row in table.rows:
@@ -72,20 +65,20 @@ def _unnumbered(label: str) -> str:
 
 def _vocabulary() -> RunVocabulary:
     """Every label, group heading and column header the two formats print, for cutting crawled runs."""
-    labels: set[str] = {"结果维持", "结果纠正", "尚未审结", "信息内容", "申请人情况", "法人或其他组织",
-                        "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", "其他结果",
-                        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+    labels: set[str] = {ACTIVE_LABEL_HEADER, *APPLY_COLUMN_GROUPS, APPLY_BALANCE_NOTE,
+                        *(label for _, label in APPLY_COLUMN_LABELS + APPEAL_COLUMN_LABELS),
+                        *(line for lines in APPEAL_GROUP_LABELS.values() for line in lines),
                         "部分公开（区分处理的，只计这一情形，不计其他情形）",
                         "注：", "注:", "说明：", "备注："}  # a footnote under a table
     for fmt in FORMATS.values():
-        labels |= {label for _, label in fmt.column_labels} | {fmt.column_label(c) for c in APPLY_COLUMNS}
+        labels |= {label for _, label in fmt.column_labels}
         for table in fmt.tables:
             for row in table.rows:
                 if row.key:
                     labels.add(_unnumbered(row.label))
                 labels |= {_unnumbered(group) for group in row.groups}
     return RunVocabulary(labels=tuple(sorted(labels)),
-                         headings=(ACTIVE_HEADING, APPLY_HEADING, "政府信息公开行政复议、行政诉讼情况"),
+                         headings=tuple(title.words for title in TABLE_TITLES.values()),
                          sections=("总体情况", "政府信息公开工作存在的主要问题及改进情况", "存在的主要问题及改进情况",
                                    "其他需要报告的事项"))
 

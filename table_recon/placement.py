@@ -6,9 +6,9 @@ on which all of them agree is placed, a key on which they differ stays ambiguous
 with its candidates, never silently picked. Rules failing in every such assignment are findings
 even where the placement of their cells is in doubt.
 
-Two solvers, the first cheaper where it suffices: the residual walk (`rule_support`), exact but
+Two solvers, the first cheaper where it suffices: the residual walk (`residual_walk`), exact but
 bounded in steps, for assignments under which every rule holds; then the integer program
-(`fewest_failures`), for any number of failing rules.
+(`placement_program`), for any number of failing rules.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from disclosure.table_recon.fewest_failures import fewest_failures
+from disclosure.table_recon.placement_program import fewest_failures
+from disclosure.table_recon.residual_walk import supported_readings
 from disclosure.table_recon.row_readings import Piece, Unit
-from disclosure.table_recon.rule_support import supported_readings
 from disclosure.table_recon.rules import Number, Rule
 
 

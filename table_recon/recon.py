@@ -30,11 +30,10 @@ from disclosure.table_recon.report import (
     error_report,
     status_of,
 )
+from disclosure.table_recon.row_align import HowMatched
 from disclosure.table_recon.row_match import MatchedRow, match_rows
-from disclosure.table_recon.row_readings import Piece, TooManyCandidates, Unit, row_candidates
+from disclosure.table_recon.row_readings import HowRead, Piece, TooManyCandidates, Unit, row_candidates
 from disclosure.table_recon.rules import Rule, build_rules, evaluate, evaluate_all, json_number, rules_within
-
-_TABLE_NAMES = {"active": "二 (主动公开)", "apply": "三 (依申请公开)", "appeal": "四 (复议诉讼)"}
 
 
 def _unit_for(match: MatchedRow, fmt: FormatSpec, warnings: list[str]) -> Unit:
@@ -63,7 +62,7 @@ def _unit_for(match: MatchedRow, fmt: FormatSpec, warnings: list[str]) -> Unit:
                         f"the row is left ambiguous")
     if not candidates:  # nothing fits the columns: every key of the row is unread
         origin = cells[0].origin if cells else None
-        candidates = (tuple(Piece(None, origin, "unreadable") for _ in keys),)
+        candidates = (tuple(Piece(None, origin, HowRead.UNREADABLE) for _ in keys),)
     return Unit(keys, candidates)
 
 
@@ -73,14 +72,14 @@ def _holds(rules, keys, candidate) -> bool:
 
 
 def _reading(piece: Piece) -> FieldReading:
-    if piece.how == "unreadable":
+    if piece.how is HowRead.UNREADABLE:
         return FieldReading(None, FieldState.MISSING, piece.origin, "the cell holds text, not a number")
-    if piece.how == "dropped":
+    if piece.how is HowRead.DROPPED:
         return FieldReading(None, FieldState.EMPTY, None, "a blank cell dropped from the flattened text; "
                                                           "placed by the rules")
-    if piece.how == "empty":
+    if piece.how is HowRead.EMPTY:
         return FieldReading(None, FieldState.EMPTY, piece.origin)
-    note = "split from a joined digit run by the rules" if piece.how == "split" else None
+    note = "split from a joined digit run by the rules" if piece.how is HowRead.SPLIT else None
     return FieldReading(piece.value, FieldState.READ, piece.origin, note)
 
 
@@ -108,15 +107,16 @@ def _row_doubts(matches, units: list[Unit], set_aside: list[Unit]) -> tuple[Plau
         for other in others.get(f"{match.table.name}.{match.spec.key}", ()):
             options += [tuple(p.rule_value for p in c) for c in other.candidates]
             reasons.append(f"its label is printed twice ({match.label!r})")
-        lost = {tuple(None if p.how == "dropped" else p.rule_value for p in c) for c in unit.candidates
-                if any(p.how == "dropped" for p in c)}
+        lost = {tuple(None if p.how is HowRead.DROPPED else p.rule_value for p in c) for c in unit.candidates
+                if any(p.how is HowRead.DROPPED for p in c)}
         if lost:  # a cell missing from the text may have been a blank, or a number the copy lost
             options += sorted(lost, key=str)
             reasons.append("a cell missing from the text, taken as blank, may have held a number")
-        if unit.truncated or match.how in ("loose", "position"):
+        if unit.truncated or match.how in (HowMatched.LOOSE, HowMatched.POSITION):
             options.append((None,) * len(unit.keys))
+            matched = "loosely" if match.how is HowMatched.LOOSE else "by its place"
             reasons.append("too many placements to list" if unit.truncated else
-                           f"its label {match.label!r} matched {'loosely' if match.how == 'loose' else 'by its place'}")
+                           f"its label {match.label!r} matched {matched}")
         options = list(dict.fromkeys(options))
         if len(options) > 1:
             out.append(Plausible(unit.keys, tuple(options), f"row {match.spec.label}: {'; '.join(reasons)}"))
@@ -143,7 +143,7 @@ def reconstruct(rows: RowSequence, fmt: FormatSpec) -> Reconstruction:
         warnings.append("the placement search hit its limit: every cell it had to place is left ambiguous")
 
     for match in matches.matched:
-        if match.how == "position":
+        if match.how is HowMatched.POSITION:
             for key in match.table.field_keys(match.spec):
                 if key in readings:
                     readings[key] = FieldReading(readings[key].value, readings[key].state, readings[key].origin,
@@ -156,15 +156,16 @@ def reconstruct(rows: RowSequence, fmt: FormatSpec) -> Reconstruction:
     readings = {key: readings[key] for key in fmt.keys()}
 
     for table in fmt.tables:
+        name = f"{table.title.numeral} ({table.title.short})"  # 二 (主动公开)
         if table.name not in matches.tables_seen:
-            warnings.append(f"table {_TABLE_NAMES[table.name]} not found")
+            warnings.append(f"table {name} not found")
         else:
             missing = [row.label for row in table.rows if not row.collapses
                        and all(readings[k].state is FieldState.MISSING for k in table.field_keys(row))]
             if missing and len(missing) < len(table.row_keys()):
-                warnings.append(f"table {_TABLE_NAMES[table.name]}: rows not found: {', '.join(missing)}")
+                warnings.append(f"table {name}: rows not found: {', '.join(missing)}")
             elif missing:
-                warnings.append(f"table {_TABLE_NAMES[table.name]}: no rows could be read")
+                warnings.append(f"table {name}: no rows could be read")
     extra = [{"table": name, "label": row.label, "cells": [c.text for c in row.cells],
               "origin": row.label_origins[0].as_dict() if row.label_origins else None}
              for name, row in matches.extra if any(normalize_text(c.text) for c in row.cells)]

@@ -19,6 +19,7 @@ it may be: never guessed.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -29,6 +30,14 @@ from disclosure.table_recon.labels import match_row
 
 _INLINE, _BEFORE, _AFTER, _CONTRADICTED, _UNCLAIMED, _PLACED = 6.0, 2.0, 2.0, -6.0, -1.0, 1.0
 _CLOSE = 1.0  # less than a label line before or after the numbers is worth
+
+
+class HowMatched(enum.StrEnum):
+    """How a row of cells was given its template row."""
+
+    LABEL = "label"  # its label prints the statutory wording
+    LOOSE = "loose"  # its label matches a row's pattern, not the statutory wording
+    POSITION = "position"  # by its place between the rows matched around it
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,7 @@ class ValueRow:
 @dataclass(frozen=True)
 class Alignment:
     # (row, template row or None, how, the label text that named it)
-    placed: tuple[tuple[ValueRow, RowSpec | None, str, str], ...]
+    placed: tuple[tuple[ValueRow, RowSpec | None, HowMatched, str], ...]
     warnings: tuple[str, ...]
 
 
@@ -129,13 +138,14 @@ def align(rows: list[ValueRow], trailing: tuple[str, ...], table: TableSpec) -> 
             spec = next(iter(options))
             label = _naming_text(spec, row.inline, [t for t, _ in row.before],
                                  [t for t, _ in rows[i + 1].before] if i + 1 < n else list(trailing), table)
-            placed.append((row, spec, "label" if label is not None else "position", label or row.inline))
+            placed.append((row, spec, HowMatched.LABEL if label is not None else HowMatched.POSITION,
+                           label or row.inline))
             continue
         if len(options) > 1:
             names = sorted(spec.label if spec else "no row" for spec in options)
             warnings.append(f"a row of numbers ({' '.join(c.text for c in row.row.cells)}) may be any of "
                             f"{', '.join(names)} in table {table.name}; left unplaced")
-        placed.append((row, None, "label", row.inline))
+        placed.append((row, None, HowMatched.LABEL, row.inline))
     return Alignment(tuple(placed), tuple(warnings))
 
 

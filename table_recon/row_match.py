@@ -17,8 +17,8 @@ from disclosure.layout.cell_text import CellKind, may_be_joined_cells, normalize
 from disclosure.layout.rows import LabeledRow
 from disclosure.ocr.origin import Origin
 from disclosure.table_recon.formats import FormatSpec, RowSpec, TableSpec
-from disclosure.table_recon.labels import is_end_of_tables, is_heading, match_row, normalize_label
-from disclosure.table_recon.row_align import ValueRow, align
+from disclosure.table_recon.labels import is_end_of_tables, is_heading, match_row
+from disclosure.table_recon.row_align import HowMatched, ValueRow, align
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class MatchedRow:
     spec: RowSpec
     row: LabeledRow
     label: str
-    how: str  # "label" (the statutory wording), "loose" (a pattern, not the wording), "position"
+    how: HowMatched
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,7 @@ def _one_row_of_fifteen(segments: list[_Segment], table: TableSpec) -> list[_Seg
 
 
 def match_rows(rows: tuple[LabeledRow, ...], fmt: FormatSpec) -> RowMatches:
-    per_table: dict[str, list[tuple[RowSpec | None, str, LabeledRow, str]]] = {}
+    per_table: dict[str, list[tuple[RowSpec | None, str, LabeledRow, HowMatched]]] = {}
     seen: set[str] = set()
     segments: dict[str, list[_Segment]] = {}
     early: list[str] = []
@@ -180,11 +180,11 @@ def match_rows(rows: tuple[LabeledRow, ...], fmt: FormatSpec) -> RowMatches:
             if has_cells and final is None and _wrapped_label(previous, segment, entries):
                 final, label = _wrapped_label(previous, segment, entries)
                 entries.pop()
-                entries.append((final, label, segment.row, "label"))
+                entries.append((final, label, segment.row, HowMatched.LABEL))
                 continue
             entries.extend(_label_only_rows(segment, final, entries))
             if has_cells:
-                entries.append((final, "".join(segment.lines), segment.row, "label"))
+                entries.append((final, "".join(segment.lines), segment.row, HowMatched.LABEL))
 
     matched: list[MatchedRow] = []
     extra: list[tuple[str, LabeledRow]] = []
@@ -205,11 +205,11 @@ def match_rows(rows: tuple[LabeledRow, ...], fmt: FormatSpec) -> RowMatches:
                 continue
             taken.add(spec.key)
             following = entries[index + 1][2].label_lines if index + 1 < len(entries) else ()
-            if how == "label" and spec.key and not _prints_statutory_label(label, spec, following) \
+            if how is HowMatched.LABEL and spec.key and not _prints_statutory_label(label, spec, following) \
                     and not _prints_wording_between_groups(spec, row.label_lines, following, table):
                 warnings.append(f"label {label!r} differs from the statute's {spec.label!r}; "
                                 f"read as {name}.{spec.key}")
-                how = "loose"
+                how = HowMatched.LOOSE
             matched.append(MatchedRow(table, spec, row, label, how))
     return RowMatches(tuple(matched), tuple(extra), frozenset(seen), tuple(warnings), tuple(set_aside))
 
@@ -219,8 +219,8 @@ def _prints_statutory_label(label: str, spec: RowSpec, following: tuple[str, ...
     bracket styles aside), or in it continued by one line of the next row's label: in a table
     without rules, a label wrapped around its row's values ends among the next row's lines."""
     numbering = r"^(?:\d+\.|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+\.)"
-    wording = re.sub(numbering, "", normalize_label(spec.label))
-    return any(wording in normalize_label(label + tail) for tail in ("", *following))
+    wording = re.sub(numbering, "", normalize_text(spec.label, label=True))
+    return any(wording in normalize_text(label + tail, label=True) for tail in ("", *following))
 
 
 def _wrapped_label(previous: _Segment | None, segment: _Segment, entries: list) -> tuple[RowSpec, str] | None:
@@ -246,7 +246,7 @@ def _prints_wording_between_groups(spec: RowSpec, lines: tuple[str, ...], follow
     down its merged cell and read across the rows, alone on a line or in front of a label line,
     `（六）其他处2.申请人…`). A line's front is tried both with and without such a piece: `公开申请`
     may be the end of a label as well as `公开` of `（三）不予公开`."""
-    groups = {normalize_label(group) for row in table.rows for group in row.groups}
+    groups = {normalize_text(group, label=True) for row in table.rows for group in row.groups}
 
     def variants(text: str) -> set[str]:
         cuts = [i for i in range(len(text) + 1) if any(text[:i] in group for group in groups)]
@@ -254,7 +254,7 @@ def _prints_wording_between_groups(spec: RowSpec, lines: tuple[str, ...], follow
 
     def kept(texts: tuple[str, ...], cut: bool) -> list[set[str]]:
         out = []
-        for text in map(normalize_label, texts):
+        for text in (normalize_text(text, label=True) for text in texts):
             options = variants(text) if cut else {text}
             if "" not in options and not any(text in group for group in groups):
                 out.append(options)
@@ -290,7 +290,7 @@ def _label_only_rows(segment: _Segment, final: RowSpec | None, entries: list) ->
             continue
         if floor < order[spec.key] < ceiling:
             floor = order[spec.key]
-            found.append((spec, line, LabeledRow((line,), (origin,), (), exact=False), "label"))
+            found.append((spec, line, LabeledRow((line,), (origin,), (), exact=False), HowMatched.LABEL))
     return found
 
 
@@ -309,5 +309,5 @@ def _place_by_position(table, entries, warnings):
         if len(gap) == 1:
             warnings.append(f"label {label!r} not recognised; read as {gap[0].label!r} "
                             f"({table.name}.{gap[0].key}) from its place between its neighbours")
-            out[i] = (gap[0], label, row, "position")
+            out[i] = (gap[0], label, row, HowMatched.POSITION)
     return out

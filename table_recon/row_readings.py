@@ -8,6 +8,7 @@ candidates with the rules between rows.
 
 from __future__ import annotations
 
+import enum
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,17 +23,27 @@ from disclosure.table_recon.rules import Number, Rule
 MAX_CANDIDATES = 5000
 
 
+class HowRead(enum.StrEnum):
+    """How a column's piece was come by."""
+
+    READ = "read"  # a number printed in its own cell
+    EMPTY = "empty"  # a cell printed empty ("", "/", "—" …)
+    DROPPED = "dropped"  # a blank cell the flattened text lost, placed by the rules
+    SPLIT = "split"  # cut from a run of digits copied without separators
+    UNREADABLE = "unreadable"  # the cell holds text, not a number
+
+
 @dataclass(frozen=True)
 class Piece:
     """One column's reading: a number, a printed-empty cell, or a cell that flattening dropped."""
 
     value: Number | None
     origin: Origin | None
-    how: str  # "read", "empty", "dropped", "split", "unreadable"
+    how: HowRead
 
     @property
     def rule_value(self) -> Number | None:
-        if self.how == "unreadable":
+        if self.how is HowRead.UNREADABLE:
             return None
         return 0 if self.value is None else self.value
 
@@ -63,16 +74,16 @@ def _pieces_of(cell: Cell, columns: int) -> list[tuple[Piece, ...]]:
     text = joined_digits(cell.text)
     may_join = may_be_joined_cells(text) and columns > 1
     if parsed.kind is CellKind.EMPTY:
-        return [(Piece(None, cell.origin, "empty"),)]
+        return [(Piece(None, cell.origin, HowRead.EMPTY),)]
     if parsed.kind is CellKind.TEXT and not may_join:
-        return [(Piece(None, cell.origin, "unreadable"),)]
+        return [(Piece(None, cell.origin, HowRead.UNREADABLE),)]
     alternatives: list[tuple[Piece, ...]] = []
     if parsed.kind is CellKind.NUMBER:
-        alternatives.append((Piece(parsed.number, cell.origin, "read"),))
+        alternatives.append((Piece(parsed.number, cell.origin, HowRead.READ),))
     if may_join and cell.glued:
         for count in range(2, min(columns, len(text)) + 1):
             for parts in split_digit_run(text, count):
-                alternatives.append(tuple(Piece(_number(p), cell.origin, "split") for p in parts))
+                alternatives.append(tuple(Piece(_number(p), cell.origin, HowRead.SPLIT) for p in parts))
     return alternatives
 
 
@@ -134,10 +145,10 @@ def _leading_zero(text: str) -> bool:
 def _single_piece(cell: Cell) -> Piece:
     parsed = parse_cell(cell.text)
     if parsed.kind is CellKind.EMPTY:
-        return Piece(None, cell.origin, "empty")
+        return Piece(None, cell.origin, HowRead.EMPTY)
     if parsed.kind is CellKind.NUMBER:
-        return Piece(parsed.number, cell.origin, "read")
-    return Piece(None, cell.origin, "unreadable")
+        return Piece(parsed.number, cell.origin, HowRead.READ)
+    return Piece(None, cell.origin, HowRead.UNREADABLE)
 
 
 def _joined_cells(cells: tuple[Cell, ...], keys: tuple[str, ...], rules: Sequence[Rule], runs: Sequence[bool],
@@ -181,9 +192,9 @@ def _joined_cells(cells: tuple[Cell, ...], keys: tuple[str, ...], rules: Sequenc
         if i < len(cells) and runs[i]:
             signed = keys[column].endswith(".delta")
             if rest[:1] == "-" and not signed:  # a count is never negative: "-" is a blank cell
-                yield (Piece(None, cells[i].origin, "empty"), *following(i, rest[1:]))
+                yield (Piece(None, cells[i].origin, HowRead.EMPTY), *following(i, rest[1:]))
             for head in _heads(rest) if signed or rest[:1] not in "+-" else ():
-                yield (Piece(_number(head), cells[i].origin, "split"), *following(i, rest[len(head):]))
+                yield (Piece(_number(head), cells[i].origin, HowRead.SPLIT), *following(i, rest[len(head):]))
         elif i < len(cells):
             yield (_single_piece(cells[i]), i + 1, texts[i + 1] if i + 1 < len(cells) else "")
         if blanks:
@@ -282,7 +293,7 @@ def row_candidates(cells: tuple[Cell, ...], keys: tuple[str, ...], rules: Sequen
 def _signature(candidate: tuple[Piece, ...]) -> tuple:
     """What tells two readings apart: the values the rules see, which cells the copy dropped, and
     which are printed blank rather than 0 (the same to the rules, not to the reader)."""
-    return tuple((p.rule_value, p.how == "dropped", p.value is None) for p in candidate)
+    return tuple((p.rule_value, p.how is HowRead.DROPPED, p.value is None) for p in candidate)
 
 
 def _fit(sequence: list[Piece], bare: list[bool], columns: int, liberal: bool,
@@ -293,7 +304,7 @@ def _fit(sequence: list[Piece], bare: list[bool], columns: int, liberal: bool,
     elif surplus < 0:
         yield from _place(sequence, columns, prefix_ok, ())
     else:
-        removable = [i for i, p in enumerate(sequence) if p.how == "empty"]
+        removable = [i for i, p in enumerate(sequence) if p.how is HowRead.EMPTY]
         # a cell with nothing in it is an extractor's spacer column before a printed blank marker
         # ("/", "—") is: the marker is text the page printed
         spacers = [i for i in removable if bare[i]]
@@ -339,7 +350,7 @@ def _place(sequence: list[Piece], columns: int, prefix_ok, row: tuple[Piece, ...
             yield from _place(rest, columns, prefix_ok, extended)
 
 
-_DROPPED = Piece(None, None, "dropped")
+_DROPPED = Piece(None, None, HowRead.DROPPED)
 
 
 def rule_state(rule: Rule, values: Mapping[str, Number | None],

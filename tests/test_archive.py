@@ -287,4 +287,4 @@ def test_names_that_look_like_markup_stay_text_in_the_page(tmp_path):
     scripts = page.find_all("script")
     assert len(scripts) == 2  # the data and the code: nothing the name opened or closed
     data = json.loads(scripts[0].string)
-    assert [row[9] for row in data["reports"]] == [outcome.report["source"]]
+    assert [row[9] for row in data["reports"]] == [outcome.report.source]

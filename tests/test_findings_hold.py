@@ -7,8 +7,8 @@ printed twice, a cell the text lost) never become findings.
 
 from __future__ import annotations
 
-import copy
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -16,9 +16,10 @@ from disclosure.ocr.origin import Box, Origin
 from disclosure.table_recon.doubt import CONFUSABLE, digit_confusions
 from disclosure.table_recon.formats import FORMATS
 from disclosure.table_recon.recon import verify
-from disclosure.table_recon.report import FieldReading, FieldState, status_of
+from disclosure.table_recon.report import FieldReading, FieldState, Status, status_of
 from disclosure.table_recon.rules import build_rules
 from disclosure.workers.corrections import recheck
+from disclosure.workers.stored_report import stored_report
 from synthetic.flat_text import STYLES, render_text
 from synthetic.values import random_truth
 from tests.conftest import read_bytes
@@ -167,14 +168,15 @@ def test_a_reviewer_confirming_the_cell_in_doubt_makes_the_rule_a_finding():
     truth, text = _rows_text("2021", 1)
     line = next(x for x in text.splitlines() if x.startswith("二、上年结转政府信息公开申请数量"))
     report = read_bytes(text.replace(line, "二、上年结转政府信息公开申请数量 1 2 3 4 5 6 21\n" + line).encode("utf-8"))
-    as_json = report.as_dict()
-    again = recheck(copy.deepcopy(as_json))
-    assert again["checks"] == as_json["checks"] and again["status"] == "incomplete"
-    cell = as_json["cells"]["apply.carried_in.natural"]
-    cell.update({"value": 1, "state": "read", "correction": "the first row is the one printed"})
-    confirmed = recheck(as_json)
-    balance = next(c for c in confirmed["checks"] if c["rule"] == "apply.balance.natural")
-    assert balance["ok"] is False and "doubt" not in balance and confirmed["status"] == "failed_checks"
+    stored = stored_report(report.as_dict())
+    again = recheck(stored)
+    assert again == stored and again.status is Status.INCOMPLETE
+    cells = dict(stored.cells)
+    cells["apply.carried_in.natural"] = replace(cells["apply.carried_in.natural"], value=1, state=FieldState.READ,
+                                                correction="the first row is the one printed")
+    confirmed = recheck(replace(stored, cells=cells))
+    balance = next(c for c in confirmed.checks if c.rule == "apply.balance.natural")
+    assert balance.ok is False and balance.doubt is None and confirmed.status is Status.FAILED_CHECKS
 
 
 def test_a_run_of_digits_split_by_the_rules_with_an_unsure_digit_in_it_is_no_finding():

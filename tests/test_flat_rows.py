@@ -1,6 +1,6 @@
 from disclosure.layout.flat_rows import is_page_furniture, rows_from_text
 from disclosure.ocr.text_file import text_document_from_bytes
-from disclosure.table_recon.row_readings import row_candidates
+from disclosure.table_recon.row_readings import HowRead, row_candidates
 
 
 def _rows(text: str):
@@ -36,7 +36,7 @@ def test_empty_lines_inside_a_row_are_blank_cells_and_trailing_ones_spacing_past
     assert [c.text for c in row.cells] == ["", "1", "", ""]
     keys = ("active.rules.issued", "active.rules.repealed", "active.rules.in_force")
     (only,) = row_candidates(row.cells, keys)  # the row's width takes one of them; the other is spacing
-    assert [(p.value, p.how) for p in only] == [(None, "empty"), (1, "read"), (None, "empty")]
+    assert [(p.value, p.how) for p in only] == [(None, HowRead.EMPTY), (1, HowRead.READ), (None, HowRead.EMPTY)]
 
 
 def test_trailing_empty_lines_are_spacing_where_no_blank_cell_is_an_empty_line():

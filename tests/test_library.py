@@ -78,16 +78,18 @@ def test_an_ocr_failure_is_stage_ocr_with_its_page(tmp_path, monkeypatch):
     monkeypatch.setattr(scan, "read_scan_page", crash)
     outcome = process_document(_page_image(tmp_path))
     assert outcome.failure.stage is Stage.OCR and outcome.failure.page == 1
-    assert outcome.report["errors"][0] == {"stage": "ocr", "page": 1,
+    assert outcome.report.as_dict()["errors"][0] == {"stage": "ocr", "page": 1,
                                            "message": "RuntimeError: (PreconditionNotMet) the predictor crashed"}
 
 
 def test_a_page_the_layout_cannot_read_is_stage_layout(tmp_path, monkeypatch):
-    from disclosure.layout import image_grid
-    from disclosure.ocr import scan
+    from disclosure.ocr import scan, scan_grid
+    from disclosure.pipeline import document
 
     monkeypatch.setattr(scan, "read_scan_page", lambda image, number, *rest: object())
-    monkeypatch.setattr(image_grid, "page_from_scan", lambda *args: 1 / 0)
+    monkeypatch.setattr(scan_grid, "scan_cell_reader", lambda *args: None)
+    monkeypatch.setattr(scan_grid, "page_from_scan", lambda *args: object())
+    monkeypatch.setattr(document, "with_tables", lambda *args: 1 / 0)
     with pytest.raises(DisclosureError) as caught:
         disclosure.read(_page_image(tmp_path))
     assert caught.value.stage is Stage.LAYOUT and caught.value.page == 1

@@ -5,7 +5,7 @@ from disclosure.layout.rows import Cell
 from disclosure.ocr.origin import Origin
 from disclosure.table_recon.formats import FORMAT_2021
 from disclosure.table_recon.placement import solve
-from disclosure.table_recon.row_readings import Unit, row_candidates, split_digit_run
+from disclosure.table_recon.row_readings import HowRead, Unit, row_candidates, split_digit_run
 from disclosure.table_recon.rules import build_rules
 
 RULES = build_rules(FORMAT_2021)
@@ -59,3 +59,13 @@ def test_every_split_joins_back_to_the_run(numbers):
     splits = list(split_digit_run(text, len(numbers)))
     assert tuple(map(str, numbers)) in splits
     assert all("".join(s) == text for s in splits)
+
+
+def test_each_piece_says_how_it_was_read():
+    row_keys = keys("received")
+    local = [r for r in RULES if set(r.keys) <= set(row_keys)]
+    (joined,) = row_candidates(cells("4000004", glued=True), row_keys, local)
+    assert {p.how for p in joined} == {HowRead.SPLIT}
+    dropped = row_candidates(cells("2", "—", "1", "3"), row_keys, local)
+    assert {p.how for c in dropped for p in c} == {HowRead.READ, HowRead.EMPTY, HowRead.DROPPED}
+    assert all(isinstance(p.how, HowRead) for c in dropped for p in c)

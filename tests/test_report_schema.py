@@ -16,7 +16,7 @@ from disclosure.ocr.errors import Stage, StageError
 from disclosure.ocr.origin import Box, Origin
 from disclosure.table_recon.narrative import Tie
 from disclosure.table_recon.report import FieldReading, FieldState, Report, Status, error_report
-from disclosure.workers.document_job import DocumentOutcome, Outcome, failed_outcome
+from disclosure.workers.document_job import Outcome, failed_outcome, process_document
 from disclosure.workers.result_store import DocumentRecord, ResultFolder
 from disclosure.workers.stored_report import StoredReport, report_json, report_schema, schema_text, stored_report
 from synthetic.flat_text import STYLES, render_text
@@ -69,7 +69,7 @@ def test_real_reports_validate_against_the_schema(validator):
     sample = disclosure.read(SEED).as_dict()
     in_doubt = _in_doubt()
     assert any("doubt" in check for check in in_doubt["checks"])
-    for report in (sample, in_doubt, _every_name(), failed_outcome("x.pdf", StageError(Stage.INPUT, "damaged")).report):
+    for report in (sample, in_doubt, _every_name(), failed_outcome("x.pdf", StageError(Stage.INPUT, "damaged")).report.as_dict()):
         validator.validate(report)
 
 
@@ -108,10 +108,15 @@ def test_typed_values_carry_the_enums_and_the_counts_the_archive_shows():
 def test_a_results_folder_reads_back_typed_and_a_damaged_record_is_read_again(tmp_path):
     folder = ResultFolder(tmp_path)
     folder.prepare()
-    report = disclosure.read(SEED).as_dict()
-    folder.save(DocumentRecord("a" * 64, ("in/zhenhai.txt",), DocumentOutcome("zhenhai.txt", report, None, 1.5), 1))
+    outcome = process_document(SEED, name="zhenhai.txt")
+    report = outcome.report
+    assert isinstance(report, Report)  # typed to the end: the JSON is made where it is written
+    folder.save(DocumentRecord("a" * 64, ("in/zhenhai.txt",), replace(outcome, seconds=1.5), 1))
     folder.save(DocumentRecord("b" * 64, ("in/x.pdf",), failed_outcome("x.pdf", StageError(Stage.OCR, "crash", 2)), 3))
-    written = json.loads(folder.path_of("a" * 64).read_text(encoding="utf-8"))
+    text = folder.path_of("a" * 64).read_text(encoding="utf-8")
+    written = json.loads(text)
+    # what is written is `inspect --json`'s text, byte for byte
+    assert f'"report": {json.dumps(report.as_dict(), ensure_ascii=False)}' in text
     damaged = {**written, "sha256": "c" * 64, "report": None}  # done, yet no report
     folder.path_of("c" * 64).write_text(json.dumps(damaged), encoding="utf-8")
     done, failed = list(folder.records())
@@ -131,6 +136,6 @@ def test_the_schema_is_the_contract_as_written_without_the_reviewers_fields():
 
 
 def test_an_error_report_is_typed_like_any_other():
-    stored = stored_report(failed_outcome("x.pdf", StageError(Stage.INPUT, "damaged")).report)
+    stored = stored_report(failed_outcome("x.pdf", StageError(Stage.INPUT, "damaged")).report.as_dict())
     assert stored.status is Status.ERROR and stored.errors[0].stage is Stage.INPUT and stored.format is None
     assert Report("x", None, None, None, Status.ERROR).as_dict().keys() == report_json(stored).keys()

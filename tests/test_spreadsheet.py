@@ -94,3 +94,21 @@ def test_libreoffice_opens_it(results, tmp_path):
     assert done.returncode == 0 and csv.is_file(), done.stderr
     lines = csv.read_text(encoding="utf-8", errors="replace").splitlines()
     assert lines[0].startswith("机关,年度") and len(lines) == 1 + len(documents)
+
+
+def test_the_review_page_heads_each_column_as_its_table_prints_it():
+    # one set of headers (table_recon/formats.py) for the review page and the workbook: table 二's
+    # "total" of 2019 is 对外公开总数量, table 四's "other" 其他结果, never table 三's words
+    from disclosure.table_recon.formats import FORMATS, TABLE_TITLES
+    from disclosure.workers.printed_labels import field_labels, layout
+
+    for fmt in FORMATS.values():
+        tables = layout(fmt)
+        assert [title for title, _ in tables] == [t.printed for t in TABLE_TITLES.values()]
+        on_page = {key: header for _, rows in tables for _, cells in rows for header, key in cells}
+        assert on_page == {key: column for key, (_, column) in field_labels(fmt).items()}
+    assert TABLE_TITLES["active"].printed == "二、主动公开政府信息情况"
+    active_2019 = dict((key, header) for _, cells in layout(FORMATS["2019"])[0][1] for header, key in cells)
+    assert active_2019["active.rules.total"] == "对外公开总数量"
+    appeal = dict((key, header) for _, cells in layout(FORMATS["2021"])[2][1] for header, key in cells)
+    assert appeal["appeal.review.other"] == "其他结果" and appeal["appeal.review.total"] == "总计"

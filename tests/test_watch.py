@@ -197,7 +197,8 @@ def test_restarts_of_the_service_do_not_count_against_a_file(tmp_path):
 
 def _read_noting_ocr_threads(path: Path, options):
     outcome = process_document(path, options)
-    return replace(outcome, report={**outcome.report, "ocr_threads": options.ocr_threads})
+    noted = replace(outcome.report, warnings=(*outcome.report.warnings, f"ocr_threads {options.ocr_threads}"))
+    return replace(outcome, report=noted)
 
 
 @pytest.mark.parametrize("workers,asked,expected", [
@@ -207,7 +208,7 @@ def test_each_reader_is_given_the_ocr_threads_its_share_of_the_cores_allows(tmp_
     (options.inbox / "a.txt").write_bytes(report_bytes(1))
     with _Running(options, read=_read_noting_ocr_threads) as running:
         running.wait_for(lambda: (options.done / "a.txt").exists(), 60, "the file")
-    assert json.loads((options.out / "a.txt.json").read_text(encoding="utf-8"))["ocr_threads"] == expected
+    assert json.loads((options.out / "a.txt.json").read_text(encoding="utf-8"))["warnings"][-1] == f"ocr_threads {expected}"
 
 
 def test_symlinks_out_of_the_inbox_are_refused_and_their_targets_untouched(tmp_path):

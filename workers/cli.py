@@ -242,7 +242,7 @@ def _inspect(args: argparse.Namespace) -> int:
         if args.verbose:
             traceback.print_exc()
         if args.json:
-            print(json.dumps(failed_outcome(args.file.name, err.error).report, ensure_ascii=False))
+            print(json.dumps(failed_outcome(args.file.name, err.error).report.as_dict(), ensure_ascii=False))
         return int(ExitCode.BAD_INPUT)
     _report_library_messages()
     if args.json:

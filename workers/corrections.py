@@ -23,7 +23,7 @@ from disclosure.table_recon.doubt import Plausible, with_doubt
 from disclosure.table_recon.formats import FORMATS
 from disclosure.table_recon.report import FieldState, status_from
 from disclosure.table_recon.rules import build_rules, evaluate_all, json_number
-from disclosure.workers.stored_report import StoredCheck, StoredRecord, StoredReport, stored_report
+from disclosure.workers.stored_report import StoredCheck, StoredRecord, StoredReport
 
 COLUMNS = ("report", "field", "value", "note")
 _SHORTEST_ID = 8
@@ -89,7 +89,7 @@ def _identify(name: str, records: list[StoredRecord]) -> StoredRecord | None:
     return by_name[0] if len(by_name) == 1 else None
 
 
-def recheck_report(report: StoredReport) -> StoredReport:
+def recheck(report: StoredReport) -> StoredReport:
     """The report's checks and status from its cells as they now stand. The readings that left a
     rule in doubt still count, less those of cells a reviewer corrected: a corrected cell is sure."""
     fmt = FORMATS.get(report.format)
@@ -101,12 +101,6 @@ def recheck_report(report: StoredReport) -> StoredReport:
     status = status_from((cell.state for cell in report.cells.values()), (c.ok for c in checks),
                          in_doubt=any(c.doubt is not None for c in checks))
     return replace(report, checks=tuple(map(StoredCheck.of, checks)), status=status)
-
-
-def recheck(report: dict) -> dict:
-    """`recheck_report` on a report's JSON: its checks and status replaced."""
-    again = recheck_report(stored_report(report))
-    return {**report, "checks": [check.as_dict() for check in again.checks], "status": again.status.value}
 
 
 def _doubts_left(report: StoredReport) -> list[Plausible]:
@@ -138,7 +132,7 @@ def _corrected(report: StoredReport, corrections: list[Correction]) -> StoredRep
             state=FieldState.EMPTY if correction.value is None else FieldState.READ,
             correction=correction.note or "corrected by a reviewer")
         fields[correction.field] = correction.value
-    return recheck_report(replace(report, cells=cells, fields=fields))
+    return recheck(replace(report, cells=cells, fields=fields))
 
 
 def apply_corrections(records: Iterable[StoredRecord], corrections: tuple[Correction, ...],

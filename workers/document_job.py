@@ -12,15 +12,11 @@ import hashlib
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from disclosure.ocr.errors import DisclosureError, Stage, StageError
 from disclosure.pipeline.document import read_document
 from disclosure.pipeline.options import InspectOptions
 from disclosure.table_recon.report import Report, Status, error_report
-
-if TYPE_CHECKING:
-    from disclosure.workers.stored_report import StoredReport
 
 _CHUNK = 1 << 20
 
@@ -51,8 +47,8 @@ class DocumentOutcome:
     """The result of one document: a report (for `failed` ones an error report) or a failure."""
 
     name: str
-    # the output contract of `inspect --json`, as it is written; `stored` reads it back typed
-    report: dict
+    # typed to the end: `Report.as_dict()`, the output contract, is made only where it is written
+    report: Report
     failure: StageError | None
     seconds: float
     # PNG crops of the cells a reviewer needs (`cell_crops.py`), where asked for and the file has pages
@@ -66,17 +62,11 @@ class DocumentOutcome:
     def outcome(self) -> Outcome:
         return Outcome.DONE if self.ok else Outcome.FAILED
 
-    def stored(self) -> StoredReport:
-        """The report read back typed (imported here: `inspect` needs none of it)."""
-        from disclosure.workers.stored_report import stored_report
-
-        return stored_report(self.report)
-
 
 def failed_outcome(name: str, failure: StageError, seconds: float = 0.0) -> DocumentOutcome:
     """The outcome of a document that could not be read: an error report holding the failure."""
     report = replace(error_report(name, failure.line(), failure.stage), errors=(failure,))
-    return DocumentOutcome(name, report.as_dict(), failure, seconds)
+    return DocumentOutcome(name, report, failure, seconds)
 
 
 def error_of(report: Report) -> StageError:
@@ -102,10 +92,10 @@ def process_document(path: Path, options: InspectOptions = InspectOptions(),
                               time.perf_counter() - started)
     seconds = time.perf_counter() - started
     if report.status is Status.ERROR:
-        return DocumentOutcome(name, report.as_dict(), error_of(report), seconds)
+        return DocumentOutcome(name, report, error_of(report), seconds)
     crops = {}
     if options.cell_crops:
         from disclosure.workers.cell_crops import crops_or_none
 
         crops = crops_or_none(path, reading)
-    return DocumentOutcome(name, report.as_dict(), None, seconds, crops)
+    return DocumentOutcome(name, report, None, seconds, crops)

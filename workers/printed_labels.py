@@ -1,24 +1,23 @@
 """The tables' labels as the statute prints them, for the places a person reads the results: the
-review page and the spreadsheet. The labels themselves are `table_recon/formats.py`'s; this only
-says how a table, a row and a column are named on screen."""
+review page and the spreadsheet. The titles, labels and headers themselves are
+`table_recon/formats.py`'s; this only says how a table, a row and a column are named on screen."""
 
 from __future__ import annotations
 
-from disclosure.table_recon.formats import APPEAL_COLUMNS, APPEAL_GROUPS, FORMATS, FormatSpec, RowSpec, field_key
+from disclosure.table_recon.formats import (
+    APPEAL_COLUMNS,
+    APPEAL_GROUP_LABELS,
+    APPEAL_GROUPS,
+    FORMATS,
+    FormatSpec,
+    RowSpec,
+    field_key,
+)
 
-TABLE_TITLES = {"active": "二、主动公开政府信息情况", "apply": "三、收到和处理政府信息公开申请情况",
-                "appeal": "四、政府信息公开行政复议、行政诉讼情况"}
-GROUP_LABELS = {"review": "行政复议", "litigation_direct": "行政诉讼 未经复议直接起诉",
-                "litigation_after_review": "行政诉讼 复议后起诉"}
-_APPEAL_COLUMN_LABELS = {"other": "其他结果", "total": "总计"}  # where table 四 prints its own word
 
-
-def column_label(fmt: FormatSpec, table: str, col: str) -> str:
-    if table == "active":  # the format's own headers: its "total" is 对外公开总数量, not 总计
-        return dict(fmt.column_labels).get(col) or fmt.column_label(col)
-    if table == "appeal":
-        return _APPEAL_COLUMN_LABELS.get(col) or fmt.column_label(col)
-    return fmt.column_label(col)
+def group_label(group: str) -> str:
+    """Table 四's group as its header lines print it, one line after the other."""
+    return " ".join(APPEAL_GROUP_LABELS[group])
 
 
 def row_label(row: RowSpec, table: str) -> str:
@@ -34,14 +33,14 @@ def field_labels(fmt: FormatSpec) -> dict[str, tuple[str, str]]:
             for group in APPEAL_GROUPS:
                 for col in APPEAL_COLUMNS:
                     labels[field_key("appeal", "", f"{group}.{col}")] = (
-                        GROUP_LABELS[group], column_label(fmt, "appeal", col))
+                        group_label(group), fmt.header("appeal", col))
             continue
         for row in table.rows:
             if row.collapses:
                 continue
             for col in row.columns:
                 labels[field_key(table.name, row.key, col)] = (row_label(row, table.name),
-                                                               column_label(fmt, table.name, col))
+                                                               fmt.header(table.name, col))
     return labels
 
 
@@ -61,12 +60,12 @@ def layout(fmt: FormatSpec) -> list:
     tables = []
     for table in fmt.tables:
         if table.name == "appeal":
-            rows = [[GROUP_LABELS[g], [[fmt.column_label(c) if c != "total" else "总计",
-                                        field_key("appeal", "", f"{g}.{c}")] for c in APPEAL_COLUMNS]]
+            rows = [[group_label(g), [[fmt.header("appeal", c), field_key("appeal", "", f"{g}.{c}")]
+                                      for c in APPEAL_COLUMNS]]
                     for g in APPEAL_GROUPS]
         else:
             rows = [[(" ".join(row.groups[-1:]) + " " if row.groups and table.name == "apply" else "") + row.label,
-                     [[fmt.column_label(c), field_key(table.name, row.key, c)] for c in row.columns]]
+                     [[fmt.header(table.name, c), field_key(table.name, row.key, c)] for c in row.columns]]
                     for row in table.rows if not row.collapses]
-        tables.append([TABLE_TITLES[table.name], rows])
+        tables.append([table.title.printed, rows])
     return tables

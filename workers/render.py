@@ -31,8 +31,8 @@ def render(report: Report, console: Console) -> None:
         fmt = FORMATS[report.format]
         for table in fmt.tables:
             rows = [row for row in table.rows if not row.collapses]
+            grid = Table(title=f"{table.title.numeral}、{table.title.short}", title_justify="left")
             if table.name == "appeal":
-                grid = Table(title="四、行政复议、行政诉讼", title_justify="left")
                 grid.add_column("group", no_wrap=True)
                 for col in APPEAL_COLUMNS:
                     grid.add_column(col, justify="right")
@@ -40,8 +40,6 @@ def render(report: Report, console: Console) -> None:
                     grid.add_row(group, *(_cell(report, field_key("appeal", "", f"{group}.{c}"))
                                           for c in APPEAL_COLUMNS))
             else:
-                title = "二、主动公开" if table.name == "active" else "三、依申请公开"
-                grid = Table(title=title, title_justify="left")
                 grid.add_column("row", no_wrap=True)
                 width = max(len(row.columns) for row in rows)
                 for i in range(width):

@@ -61,7 +61,7 @@ class DocumentRecord:
             "failure": failure_dict(self.outcome.failure) if self.outcome.failure else None,
             "attempts": self.attempts,
             "seconds": round(self.outcome.seconds, 4),
-            "report": self.outcome.report,
+            "report": self.outcome.report.as_dict(),
         }
 
 

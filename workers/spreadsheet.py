@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from disclosure.table_recon.cross_year import CrossYearTie
-from disclosure.workers.printed_labels import TABLE_TITLES, table_fields
+from disclosure.table_recon.formats import TABLE_TITLES
+from disclosure.workers.printed_labels import table_fields
 from disclosure.workers.stored_report import StoredRecord
 
 WORKBOOK = "reports.xlsx"
-_TABLE_SHEETS = {"active": "表二 主动公开", "apply": "表三 依申请公开", "appeal": "表四 复议诉讼"}
 _REPORT_HEADER = ("机关", "年度", "格式", "状态", "核对的规则", "未通过的规则", "未读出的数", "警告", "文件", "sha256")
 _WHO = ("机关", "年度", "状态")
 
@@ -53,7 +53,8 @@ def table_sheet(table: str, done: Sequence[StoredRecord]) -> Sheet:
               (*_WHO, *(column for _, column in fields.values())))
     rows = tuple((r.report.agency, r.report.year, r.report.status.value, *(r.report.fields.get(key) for key in fields))
                  for r in done)
-    return Sheet(_TABLE_SHEETS[table], header, rows, frozen_columns=len(_WHO))
+    title = TABLE_TITLES[table]
+    return Sheet(f"表{title.numeral} {title.short}", header, rows, frozen_columns=len(_WHO))
 
 
 def failed_rules_sheet(done: Sequence[StoredRecord]) -> Sheet:

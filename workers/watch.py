@@ -166,7 +166,7 @@ class Watcher:
     # --- finishing: result, then move, each step journaled -------------------------------------
 
     def _write(self, job: Job, outcome: DocumentOutcome) -> None:
-        write_atomically(self.options.out / job.result_name, json.dumps(outcome.report, ensure_ascii=False))
+        write_atomically(self.options.out / job.result_name, json.dumps(outcome.report.as_dict(), ensure_ascii=False))
         folder = self.options.done if outcome.ok else self.options.failed
         destination = folder / free_name(folder, job.name)
         reason = None
@@ -175,7 +175,7 @@ class Watcher:
             write_atomically(destination.with_name(destination.name + ".reason.txt"), reason + "\n")
         job = self.journal.written(job, str(destination), reason)
         self._move(job)
-        log.info("%s: %s -> %s", job.name, reason or outcome.stored().status.value, job.result_name)
+        log.info("%s: %s -> %s", job.name, reason or outcome.report.status.value, job.result_name)
 
     def _move(self, job: Job) -> None:
         source, destination = self.inbox / job.name, Path(job.destination)

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from disclosure.table_recon.fewest_failures import fewest_failures
-from disclosure.table_recon.rule_support import supported_readings
+from disclosure.table_recon.placement_program import fewest_failures
+from disclosure.table_recon.residual_walk import supported_readings
 from disclosure.table_recon.rules import Rule
 
 # 400 problems, each solved by HiGHS and by hand; tests/test_placement.py checks the placement quickly

@@ -1,7 +1,7 @@
 """The readings of each row that take part in the assignments with the fewest failing rules, and
 the rules that fail in every one of them, by integer programming (HiGHS, through scipy).
 
-The residual walk (`rule_support`) lists every state the rows can reach; where many rows each have
+The residual walk (`residual_walk`) lists every state the rows can reach; where many rows each have
 many placements (a table whose blank cells were all dropped) those states run to hundreds of
 thousands. Here each distinct reading of a row is a 0/1 variable, each row takes exactly one, and
 each rule is a linear equation over them that may be given up at the cost of one failure (a rule
@@ -24,7 +24,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from disclosure.table_recon.rule_support import Units, candidates_of, distinct_readings, settled, shared_rules
+from disclosure.table_recon.residual_walk import Units, candidates_of, distinct_readings, settled, shared_rules
 from disclosure.table_recon.rules import Number, Rule
 
 MAX_NODES = 20_000  # branch-and-bound nodes per solve; past them the group's cells are left ambiguous
