@@ -102,12 +102,12 @@ def _wrong(expected: dict, report) -> int:
 
 def _full_page_report(path: Path, paddle, models):
     """The baseline: PaddleOCR's full-page lines placed into the same grids, then the same fields."""
-    from disclosure.layout.image_grid import page_from_scan
     from disclosure.layout.page_rows import rows_from_pages
     from disclosure.ocr.input_kind import InputKind
     from disclosure.ocr.origin import Box, Origin
     from disclosure.ocr.page_model import PageDocument, PageLine
     from disclosure.ocr.scan import ScanPage, clean_page, find_rules, page_images
+    from disclosure.ocr.scan_grid import page_from_scan
     from disclosure.table_recon.recon import read_report
 
     pages = []

@@ -34,7 +34,8 @@ STAGES = (
     ("disclosure.ocr.paddle_engine", "detect_lines", "text detection over the page"),
     ("disclosure.ocr.paddle_engine", "recognize_lines", "the page's lines outside the tables"),
     ("disclosure.ocr.scan", "read_scan_page", "rest of the page's cleaning"),
-    ("disclosure.layout.image_grid", "page_from_scan", "grids and tables from rules and text"),
+    ("disclosure.ocr.scan_grid", "page_from_scan", "grids from rules and text"),
+    ("disclosure.pipeline.document", "with_tables", "tables set without rules"),
     ("disclosure.ocr.cell_reading", "read_cells", "cell crops: lines of print found"),
     ("disclosure.ocr.paddle_engine", "recognize_crops", "recognition"),  # less the network's own runs
     ("disclosure.pipeline.document", "_fields_of", "rows, fields and rules"),

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from disclosure.layout.extracted_text import normalize_extracted
-from disclosure.ocr.text_file import TextDocument, TextLine
+from disclosure.ocr.page_model import PageDocument, PageLine
 
 _NUMBERING = r"(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)]|\d\s*[、.．])?\s*"
 _MIN_LABELS = 3  # a line naming fewer statutory labels is prose, not a table run
@@ -97,14 +97,14 @@ def split_line(text: str, vocabulary: RunVocabulary) -> list[str]:
     return [piece for piece in pieces if piece.strip()]
 
 
-def split_runs(doc: TextDocument, vocabulary: RunVocabulary) -> TextDocument:
+def split_runs(doc: PageDocument, vocabulary: RunVocabulary) -> PageDocument:
     """The document with each table run cut into printed lines; every piece keeps its line's number.
     Pipe rows are made whole first: a cut inside one would part a row's label from its cells."""
     doc = normalize_extracted(doc)
     lines = []
     changed = False
-    for line in doc.lines:
+    for line in doc.flow_lines():
         pieces = split_line(line.text, vocabulary)
         changed = changed or len(pieces) > 1
-        lines += [TextLine(line.number, piece) for piece in pieces]
-    return TextDocument(doc.source, doc.encoding, tuple(lines)) if changed else doc
+        lines += [PageLine(piece, line.origin) for piece in pieces]
+    return doc.with_lines(tuple(lines)) if changed else doc

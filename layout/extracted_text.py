@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from disclosure.layout.cell_text import CellKind, is_value_text, may_be_joined_cells, normalize_text, parse_cell
-from disclosure.ocr.text_file import TextDocument, TextLine
+from disclosure.ocr.page_model import PageDocument, PageLine
 
 _RULE_RE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _BREAK_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -159,24 +159,25 @@ def _is_pipe_row(text: str) -> bool:
     return len(stripped) > 2 and stripped.startswith("|") and stripped.endswith("|")
 
 
-def normalize_extracted(doc: TextDocument) -> TextDocument:
+def normalize_extracted(doc: PageDocument) -> PageDocument:
     """The document with its pipe rows cleaned as the module says; a text without pipe rows or
     markdown headings comes back as it was."""
-    if not any(_is_pipe_row(line.text) or _HEADING_RE.match(line.text) for line in doc.lines):
+    given = doc.flow_lines()
+    if not any(_is_pipe_row(line.text) or _HEADING_RE.match(line.text) for line in given):
         return doc
-    lines: list[TextLine] = []
+    lines: list[PageLine] = []
     headers: list[list[str]] = []  # the header rows over the next row of numbers
     after_numbers = False
-    texts = [_EMPHASIS_RE.sub("", _HEADING_RE.sub("", line.text)) for line in doc.lines]
+    texts = [_EMPHASIS_RE.sub("", _HEADING_RE.sub("", line.text)) for line in given]
     spacers = _tables(texts)
-    for index, (line, text) in enumerate(zip(doc.lines, texts)):
+    for index, (line, text) in enumerate(zip(given, texts)):
         if _RULE_RE.match(text.strip()):
             continue
         if _FOOTER_RE.match(text):
             continue
         if not _is_pipe_row(text):
             headers = [] if text.strip() else headers
-            lines.append(TextLine(line.number, text))
+            lines.append(PageLine(text, line.origin))
             continue
         cells = _cells(text)
         if spacers.get(index):
@@ -189,5 +190,5 @@ def normalize_extracted(doc: TextDocument) -> TextDocument:
             after_numbers = True
         row = _row_line(cells)
         if row is not None:
-            lines.append(TextLine(line.number, row))
-    return TextDocument(doc.source, doc.encoding, tuple(lines))
+            lines.append(PageLine(row, line.origin))
+    return doc.with_lines(tuple(lines))

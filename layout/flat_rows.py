@@ -16,7 +16,7 @@ from disclosure.layout.cell_text import is_value_text, may_be_joined_cells, norm
 from disclosure.layout.extracted_text import normalize_extracted
 from disclosure.layout.rows import Cell, LabeledRow, RowSequence
 from disclosure.ocr.origin import Origin
-from disclosure.ocr.text_file import TextDocument, TextLine
+from disclosure.ocr.page_model import PageDocument, PageLine
 
 _MARKDOWN_RULE_RE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")  # under a header
 _PAGE_NUMBER_RE = re.compile(
@@ -33,7 +33,7 @@ def is_page_furniture(text: str) -> bool:
     return bool(_PAGE_NUMBER_RE.match(normalize_text(text)) or _MARKDOWN_RULE_RE.match(text.strip()))
 
 
-def _repeated_headers(lines: tuple[TextLine, ...]) -> frozenset[str]:
+def _repeated_headers(lines: tuple[PageLine, ...]) -> frozenset[str]:
     """Lines that look like a running header: repeated, long, and mentioning the report itself."""
     counts = Counter(normalize_text(line.text) for line in lines)
     headers = {t for t, n in counts.items() if n >= 2 and len(t) >= 8 and "年度报告" in t}
@@ -113,9 +113,11 @@ def _split_line(text: str) -> tuple[str, list[tuple[str, bool]]]:
     return stripped, []
 
 
-def rows_from_text(doc: TextDocument) -> RowSequence:
+def rows_from_text(doc: PageDocument) -> RowSequence:
+    """The rows of a text file's lines (`PageDocument.flow_lines`), its tables flattened in them."""
     doc = normalize_extracted(doc)
-    headers = _repeated_headers(doc.lines)
+    lines = doc.flow_lines()
+    headers = _repeated_headers(lines)
     rows: list[LabeledRow] = []
     label_lines: list[str] = []
     label_origins: list[Origin] = []
@@ -129,8 +131,8 @@ def rows_from_text(doc: TextDocument) -> RowSequence:
         label_origins.clear()
         cells.clear()
 
-    for line in doc.lines:
-        origin = Origin(source=doc.source, raw=line.text, line=line.number)
+    for line in lines:
+        origin = Origin(source=doc.source, raw=line.text, line=line.origin.line)
         text_lines.append((line.text, origin))
         if is_page_furniture(line.text) or normalize_text(line.text) in headers:
             continue
@@ -152,7 +154,7 @@ def rows_from_text(doc: TextDocument) -> RowSequence:
             while cells and is_blank_line(cells[-1]):
                 cells.pop()
         for token, glued in tokens:
-            cells.append(Cell(token, Origin(source=doc.source, raw=line.text, line=line.number), glued))
+            cells.append(Cell(token, Origin(source=doc.source, raw=line.text, line=line.origin.line), glued))
     close_row()
     if not any(_blank_line_inside(row) for row in rows):
         rows = [_trim_blank_tails(row) for row in rows]

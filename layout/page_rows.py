@@ -1,6 +1,7 @@
 """Pages (`ocr.page_model`) become `LabeledRow`s in reading order: ruled grids, tables set without
 rules (`layout.unruled_grid`, from the page's words) and text lines, ordered by where they sit on
-the page; or, for markup (HTML, Word), the page's flow in document order.
+the page; or, for markup (HTML, Word), the page's flow in document order. A text file's flow of
+lines goes to `layout.flat_rows` instead, which finds the tables flattened in it.
 
 In a grid, labels are printed on the left: the value columns are those right of the rightmost column
 that holds label text in a row with numbers (so a column of blanks or "/" is still a value column),
@@ -13,10 +14,21 @@ its own (a data row may span other columns than its header's).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from disclosure.layout.cell_text import CellKind, parse_cell
 from disclosure.layout.rows import Cell, LabeledRow, RowSequence
 from disclosure.layout.unruled_grid import lines_of, unruled_tables
-from disclosure.ocr.page_model import Grid, Page, PageDocument, PageLine
+from disclosure.ocr.origin import Origin
+from disclosure.ocr.page_model import (
+    CellReader,
+    FlowPage,
+    Grid,
+    PageDocument,
+    PageLine,
+    PositionedPage,
+    UnreadPage,
+)
 
 
 def _value_columns(grid: Grid) -> set[int]:
@@ -73,25 +85,70 @@ def _top(cells) -> float:
     return min(c.origin.box.top for c in cells if c.origin is not None)
 
 
-def page_rows(page: Page) -> list[LabeledRow]:
-    unruled = unruled_tables(page.words, page.words[0].origin.source, page.number) if page.words else []
+def reading_order(lines: list[PageLine]) -> list[PageLine]:
+    """Lines top to bottom; pieces of one printed line (detection can cut a line in two, and skew
+    can put the right piece higher) are joined left to right into one."""
+    rows: list[list[PageLine]] = []
+    for line in sorted(lines, key=lambda piece: piece.origin.box.center[1]):
+        box = line.origin.box
+        if rows:
+            last = rows[-1][-1].origin.box
+            if abs(box.center[1] - last.center[1]) <= 0.5 * min(box.height, last.height):
+                rows[-1].append(line)
+                continue
+        rows.append([line])
+    out = []
+    for row in rows:
+        row.sort(key=lambda piece: piece.origin.box.x0)
+        merged = row[0]
+        for piece in row[1:]:
+            gap = piece.origin.box.x0 - merged.origin.box.x1
+            if 0 <= gap <= 2 * piece.origin.box.height:
+                text = merged.text + piece.text
+                merged = PageLine(text, Origin(merged.origin.source, text, page=merged.origin.page,
+                                               box=merged.origin.box.union(piece.origin.box),
+                                               confidence=min(merged.origin.confidence, piece.origin.confidence)))
+            else:
+                out.append(merged)
+                merged = piece
+        out.append(merged)
+    return out
+
+
+def with_tables(page: PositionedPage, read_cells: CellReader | None = None) -> PositionedPage:
+    """The page with the tables set without rules among its words made grids, and its words made
+    lines; with `read_cells` (a scan), each value cell of such a table is read from its own crop.
+
+    A page with printed lines of its own (a PDF) keeps them, less those a table took words from;
+    such a line keeps the rest of its words (a label's wrapped line set at the height of the row
+    above). A page with words only (a scan's detected text) has the words no table took as its
+    lines, in reading order."""
+    if not page.words:
+        return page
+    unruled = unruled_tables(page.words, page.words[0].origin.source, page.number, read_cells)
     used = {i for table in unruled for i in table.used}
-    lines = [line for line in page.lines
-             if not any(line.origin.box.holds(page.words[i].origin.box.center) for i in used)]
-    # a printed line that a table took words from keeps the rest of its words (a label's wrapped
-    # line set at the height of the row above)
-    cut = [line for line in page.lines if line not in lines]
-    lines += lines_of([word for i, word in enumerate(page.words) if i not in used
-                       and any(line.origin.box.holds(word.origin.box.center) for line in cut)])
+    rest = [word for i, word in enumerate(page.words) if i not in used]
+    if page.lines:
+        lines = [line for line in page.lines
+                 if not any(line.origin.box.holds(page.words[i].origin.box.center) for i in used)]
+        cut = [line for line in page.lines if line not in lines]
+        lines += lines_of([word for word in rest if any(line.origin.box.holds(word.origin.box.center) for line in cut)])
+    else:
+        lines = reading_order(rest)
+    return replace(page, lines=tuple(lines), grids=(*page.grids, *(table.grid for table in unruled)), words=())
+
+
+def page_rows(page: PositionedPage) -> list[LabeledRow]:
+    page = with_tables(page)
     items = [(line.origin.box.top, LabeledRow((line.text,), (line.origin,), (), exact=True, page=page.number))
-             for line in lines]
-    for grid in (*page.grids, *(table.grid for table in unruled)):
+             for line in page.lines]
+    for grid in page.grids:
         items += [(_top(grid.rows[index]), row) for index, row in grid_rows(grid, page.number)]
     items.sort(key=lambda item: item[0])
     return [row for _, row in items]
 
 
-def flow_rows(page: Page) -> list[LabeledRow]:
+def flow_rows(page: FlowPage) -> list[LabeledRow]:
     """A markup page's paragraphs and tables in document order; a picture in it read as a page."""
     rows: list[LabeledRow] = []
     for piece in page.flow:
@@ -99,7 +156,7 @@ def flow_rows(page: Page) -> list[LabeledRow]:
             rows.append(LabeledRow((piece.text,), (piece.origin,), (), exact=True))
         elif isinstance(piece, Grid):
             rows += [row for _, row in grid_rows(piece, None)]
-        elif isinstance(piece, Page):  # a picture read by the scan path
+        elif isinstance(piece, PositionedPage):  # a picture read by the scan path
             rows += page_rows(piece)
     return rows
 
@@ -109,10 +166,10 @@ def rows_from_pages(doc: PageDocument) -> RowSequence:
     text_lines = []
     notes = []
     for page in doc.pages:
-        if page.needs_ocr:
-            notes.append(f"page {page.number}: {page.needs_ocr}; it needs OCR")
+        if isinstance(page, UnreadPage):
+            notes.append(f"page {page.number}: {page.why}; it needs OCR")
             continue
-        for row in flow_rows(page) if page.flow else page_rows(page):
+        for row in flow_rows(page) if isinstance(page, FlowPage) else page_rows(page):
             rows.append(row)
             text_lines += [(text, origin) for text, origin in zip(row.label_lines, row.label_origins)]
             text_lines += [(cell.text, cell.origin) for cell in row.cells]

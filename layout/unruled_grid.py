@@ -15,23 +15,19 @@ the row reader recovers it as an emptied row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from statistics import median
 
 from disclosure.layout.cell_text import CellKind, parse_cell
-from disclosure.ocr.cell_reading import CellReading
 from disclosure.ocr.origin import Box, Origin
-from disclosure.ocr.page_model import Grid, GridCell, PageLine
+from disclosure.ocr.page_model import CellReader, CellReading, Grid, GridCell, PageLine
 
 _APART = 1.0  # a value stands apart: at least this many text heights of paper on either side
 _LONGEST_GAP = 6.0  # text heights between two rows beyond which they are not one table
 _HEADER_LINES = 8  # the most printed lines a table's header is looked for in
 
-# Reads the crops of the given boxes of a scanned page, for each a reading or None (no ink); the
-# flag says whether the boxes lie on ruling lines (False here: nothing to cut away at their edges).
-CellReader = Callable[[list[tuple[float, float, float, float]], bool], list[CellReading | None]]
 
 
 @dataclass(frozen=True)
@@ -270,7 +266,8 @@ def _table(run: list[_Band], pieces: Sequence[PageLine], source: str, page: int,
             if read_cells:
                 reading = next(readings) or CellReading("", 1.0)
                 cell = GridCell(reading.text, Origin(source, reading.text, page=page, box=box,
-                                                     confidence=reading.confidence, alternatives=reading.alternatives))
+                                                     confidence=reading.confidence, alternatives=reading.alternatives,
+                                                     doubts=reading.doubts))
             row.append(cell)
         grid_rows.append(tuple(row))
     used = frozenset(i for band in run for i in band.pieces)

@@ -8,11 +8,10 @@ alternatives the recogniser gave some weight.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from disclosure.ocr.paddle_engine import OcrModels
+from disclosure.ocr.page_model import CellReading
 from disclosure.ocr.same_print import INK_LEVEL as _INK_LEVEL  # low enough that a blurred minus sign is print
 from disclosure.ocr.scan import SCAN_DPI
 
@@ -118,13 +117,6 @@ def _main_lines(gray: np.ndarray, ink: np.ndarray, lines: list[tuple[int, int]])
     total, darkest = sum(darkness) or 1.0, max(peaks) or 1
     return [line for line, dark, peak in zip(lines, darkness, peaks)
             if dark / total >= _FAINT_SHARE or peak >= _LIGHT_LINE * darkest]
-
-
-@dataclass(frozen=True)
-class CellReading:
-    text: str
-    confidence: float
-    alternatives: tuple[tuple[str, float], ...] = ()  # other readings of a number cell, with their weight
 
 
 def read_cells(image: np.ndarray, boxes: list[tuple[float, float, float, float]], models: OcrModels,

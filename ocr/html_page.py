@@ -1,4 +1,4 @@
-"""An HTML page becomes one markup `Page`: its paragraphs and tables in document order.
+"""An HTML page becomes one `FlowPage`: its paragraphs and tables in document order.
 
 Tables come from their markup, not from how a browser would draw them: rowspan and colspan make a
 grid in which a covered position is None (as a merged cell is in a PDF's grid), a cell's text
@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 from disclosure.ocr.byte_order import decode_marked
 from disclosure.ocr.errors import InputError
 from disclosure.ocr.origin import Origin
-from disclosure.ocr.page_model import Grid, GridCell, Page, PageDocument, PageLine, Picture
+from disclosure.ocr.page_model import FlowPage, Grid, GridCell, PageDocument, PageLine, Picture
 from disclosure.ocr.text_file import decode_mostly
 
 MAX_HTML_BYTES = 32 * 1024 * 1024
@@ -199,7 +199,7 @@ def read_html_text(text: str, source: str, pictures: PictureLoader = lambda src:
     flow.flush()
     if not any(isinstance(p, (PageLine, Grid)) for p in flow.pieces):
         raise InputError(f"{source} has no text: not a page with a report (an empty or damaged page?)")
-    return PageDocument(source, (Page(1, 0.0, 0.0, (), (), flow=tuple(flow.pieces)),), 1)
+    return PageDocument(source, (FlowPage(1, tuple(flow.pieces)),), 1)
 
 
 def _beside(path: Path) -> PictureLoader:

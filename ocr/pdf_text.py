@@ -13,7 +13,7 @@ from pathlib import Path
 
 from disclosure.ocr.errors import EncryptedInput, InputError
 from disclosure.ocr.origin import Box, Origin
-from disclosure.ocr.page_model import Grid, GridCell, Page, PageDocument, PageLine
+from disclosure.ocr.page_model import Grid, GridCell, Page, PageDocument, PageLine, PositionedPage, UnreadPage
 
 GARBAGE_SHARE = 0.05
 
@@ -140,17 +140,17 @@ def _upright(page):
     return page
 
 
-def _read_page(page, path: Path, grid_reader: str) -> Page:
+def _read_page(page, path: Path, grid_reader: str) -> PositionedPage | UnreadPage:
     number = page.page_number
     page = _upright(page).dedupe_chars()
     text = page.extract_text() or ""
     reason = garbage_reason(text)
     if reason:
-        return Page(number, float(page.width), float(page.height), (), (), reason)
+        return UnreadPage(number, float(page.width), float(page.height), reason)
     grids = [g for g in GRID_READERS[grid_reader](page, path) if len(g.rows) > 1 and max(len(r) for r in g.rows) > 1]
-    return Page(number, float(page.width), float(page.height),
-                   _outside(page.extract_text_lines(), grids, path.name, number), tuple(grids),
-                   words=_outside(page.extract_words(), grids, path.name, number))
+    return PositionedPage(number, float(page.width), float(page.height),
+                          _outside(page.extract_text_lines(), grids, path.name, number), tuple(grids),
+                          words=_outside(page.extract_words(), grids, path.name, number))
 
 
 def read_pdf(path: Path, max_pages: int = 400,
@@ -169,8 +169,8 @@ def read_pdf(path: Path, max_pages: int = 400,
             try:
                 pages.append(_read_page(page, path, reader_of(page.page_number)))
             except damaged_page as err:  # one broken page is a finding about that page, not the file
-                pages.append(Page(page.page_number, float(page.width), float(page.height), (), (),
-                                     f"the page could not be read ({type(err).__name__}: {err})"))
+                pages.append(UnreadPage(page.page_number, float(page.width), float(page.height),
+                                        f"the page could not be read ({type(err).__name__}: {err})"))
             finally:
                 page.close()  # pdfplumber caches every object of a page until closed
             if len(pages) < total and last_page_needed(tuple(pages)):

@@ -45,6 +45,11 @@ class ScanPage:
     # covered carry a doubt, since their print was recovered from under the ink
     seal: np.ndarray | None = field(default=None, repr=False, compare=False)
 
+    def grey(self) -> np.ndarray:
+        import cv2
+
+        return cv2.cvtColor(self.image, cv2.COLOR_BGR2GRAY)
+
 
 def page_images(path: Path, kind: InputKind, max_pages: int,
                 only: frozenset[int] | None = None) -> Iterator[tuple[int, np.ndarray]]:

@@ -1,19 +1,23 @@
-"""Ruling segments and OCR lines of a scanned page become ruled grids with merged cells.
+"""Ruling segments and text pieces of a scanned page become its page model: ruled grids with
+merged cells, and the pieces outside them.
 
 Rules that touch form one table. Its row and column boundaries are the clustered positions of its
 horizontal and vertical rules; two neighbouring base cells are one merged cell where no rule
-separates them (a rule that runs only part of the way is how a merged cell is drawn). Each OCR
-line goes to the cell holding its centre. The lines outside every ruled grid may still hold a
-table printed without rules (`layout.unruled_grid`).
+separates them (a rule that runs only part of the way is how a merged cell is drawn). Each
+detected text piece goes to the cell holding its centre; with a `CellReader`, every cell is read
+again from its own crop. The pieces outside every ruled grid are the page's words, among which
+layout looks for a table printed without rules (`layout.unruled_grid`).
 """
 
 from __future__ import annotations
 
-from disclosure.layout.unruled_grid import CellReader, unruled_tables
-from disclosure.ocr.cell_reading import CellReading
+from dataclasses import replace
+
+from disclosure.ocr import cell_reading
 from disclosure.ocr.ctc_reading import DIGIT_LOOKALIKES
 from disclosure.ocr.origin import Box, Origin
-from disclosure.ocr.page_model import Grid, GridCell, Page, PageLine
+from disclosure.ocr.paddle_engine import OcrModels
+from disclosure.ocr.page_model import CellReader, CellReading, Grid, GridCell, PageLine, PositionedPage
 from disclosure.ocr.scan import Rule, ScanPage, rule_ink
 
 SNAP = 8  # pixels within which rule positions are one boundary
@@ -268,66 +272,42 @@ def _grid(rules: list[Rule], lines: list[PageLine], source: str, page: int,
                 reading = by_crop[(i, j)] or CellReading("", 1.0)
             row.append(GridCell(_as_cell_text(reading.text),
                                 Origin(source, reading.text, page=page, box=box, confidence=reading.confidence,
-                                       alternatives=reading.alternatives)))
+                                       alternatives=reading.alternatives, doubts=reading.doubts)))
         grid_rows.append(tuple(row))
     return Grid(Box(xs[0], ys[0], xs[-1], ys[-1]), tuple(grid_rows)), used
-
-
-def _reading_order(lines: list[PageLine]) -> list[PageLine]:
-    """Lines top to bottom; pieces of one printed line (detection can cut a line in two, and skew
-    can put the right piece higher) are joined left to right into one."""
-    rows: list[list[PageLine]] = []
-    for line in sorted(lines, key=lambda piece: piece.origin.box.center[1]):
-        box = line.origin.box
-        if rows:
-            last = rows[-1][-1].origin.box
-            if abs(box.center[1] - last.center[1]) <= 0.5 * min(box.height, last.height):
-                rows[-1].append(line)
-                continue
-        rows.append([line])
-    out = []
-    for row in rows:
-        row.sort(key=lambda piece: piece.origin.box.x0)
-        merged = row[0]
-        for piece in row[1:]:
-            gap = piece.origin.box.x0 - merged.origin.box.x1
-            if 0 <= gap <= 2 * piece.origin.box.height:
-                text = merged.text + piece.text
-                merged = PageLine(text, Origin(merged.origin.source, text, page=merged.origin.page,
-                                                     box=merged.origin.box.union(piece.origin.box),
-                                                     confidence=min(merged.origin.confidence, piece.origin.confidence)))
-            else:
-                out.append(merged)
-                merged = piece
-        out.append(merged)
-    return out
 
 
 _SEAL_SHARE = 0.02  # of a cell's box the seal's zone covers, from which its reading is in doubt
 
 
-def _under_seal(grid: Grid, seal) -> Grid:
-    """The grid with a doubt on every number cell (or blank one: a seal can take a digit with it)
-    whose box the seal's zone overlaps: its print was recovered from under the ink."""
-    from dataclasses import replace
-
-    def marked(cell: GridCell) -> GridCell:
-        origin = cell.origin
-        if origin is None or origin.box is None or any("\u4e00" <= ch <= "\u9fff" for ch in cell.text or ""):
-            return cell
-        box = origin.box
-        covered = seal[max(int(box.top), 0):max(int(box.bottom), 0), max(int(box.x0), 0):max(int(box.x1), 0)]
-        if covered.size == 0 or covered.mean() < _SEAL_SHARE:
-            return cell
-        return replace(cell, origin=replace(origin, doubts=(*origin.doubts, "seal")))
-
-    return replace(grid, rows=tuple(tuple(marked(cell) for cell in row) for row in grid.rows))
+def _under_seal(reading: CellReading | None, box: tuple[float, float, float, float], seal) -> CellReading | None:
+    """The reading with a doubt where it is a number or blank (a seal can take a digit with it)
+    and the seal's zone overlaps its box: its print was recovered from under the ink."""
+    if reading is not None and any("\u4e00" <= ch <= "\u9fff" for ch in reading.text):
+        return reading
+    x0, top, x1, bottom = (max(int(v), 0) for v in box)
+    covered = seal[top:bottom, x0:x1]
+    if covered.size == 0 or covered.mean() < _SEAL_SHARE:
+        return reading
+    reading = reading or CellReading("", 1.0)
+    return replace(reading, doubts=(*reading.doubts, "seal"))
 
 
-def page_from_scan(scan: ScanPage, source: str, read_cells: CellReader | None = None) -> Page:
-    """The scanned page in the shape the PDF path reads: text lines outside grids, and grids.
-    With `read_cells`, every unmerged cell is also read from its own crop, and a number read there
-    is taken over the page-level reading (which can join neighbouring cells)."""
+def scan_cell_reader(scan: ScanPage, models: OcrModels) -> CellReader:
+    """Reads cells of the scanned page from their own crops; a cell the seal covered carries the
+    doubt "seal"."""
+    def read(boxes: list[tuple[float, float, float, float]], ruled: bool = True) -> list[CellReading | None]:
+        readings = cell_reading.read_cells(scan.image, boxes, models, ruled=ruled)
+        if scan.seal is None:
+            return readings
+        return [_under_seal(reading, box, scan.seal) for reading, box in zip(readings, boxes)]
+    return read
+
+
+def page_from_scan(scan: ScanPage, source: str, read_cells: CellReader | None = None) -> PositionedPage:
+    """The scanned page's model: its ruled grids, and the text pieces outside them as words. With
+    `read_cells`, every cell is also read from its own crop, and that reading is taken over the
+    page-level one (which can join neighbouring cells)."""
     import cv2
 
     lines = list(scan.lines)
@@ -339,12 +319,5 @@ def page_from_scan(scan: ScanPage, source: str, read_cells: CellReader | None = 
         if grid is not None and len(grid.rows) > 1 and max(len(r) for r in grid.rows) > 1:
             grids.append(grid)
             used |= taken
-    rest = [line for i, line in enumerate(lines) if i not in used]
-    pieces = [PageLine(_as_cell_text(line.text), line.origin) for line in rest]
-    unruled = unruled_tables(pieces, source, scan.number, read_cells)
-    taken = {i for table in unruled for i in table.used}
-    outside = _reading_order([line for i, line in enumerate(rest) if i not in taken])
-    tables = (*grids, *(t.grid for t in unruled))
-    if scan.seal is not None:
-        tables = tuple(_under_seal(grid, scan.seal) for grid in tables)
-    return Page(scan.number, scan.width, scan.height, tuple(outside), tables, picture=grey)
+    words = tuple(PageLine(_as_cell_text(line.text), line.origin) for i, line in enumerate(lines) if i not in used)
+    return PositionedPage(scan.number, scan.width, scan.height, (), tuple(grids), words)

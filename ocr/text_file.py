@@ -1,34 +1,19 @@
-"""A text file becomes numbered lines: decoding (UTF-8 with or without BOM, UTF-16, GB18030/GBK)
-and a refusal of files that are not text at all."""
+"""A text file becomes a page of lines (a `FlowPage`, each line's origin giving its number):
+decoding (UTF-8 with or without BOM, UTF-16, GB18030/GBK) and a refusal of files that are not
+text at all."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from disclosure.ocr.byte_order import decode_marked
 from disclosure.ocr.errors import InputError, reading
+from disclosure.ocr.origin import Origin
+from disclosure.ocr.page_model import FlowPage, PageDocument, PageLine
 
 # GB18030 is a superset of GBK and GB2312, so one decoder covers the government files.
 _FALLBACK_ENCODINGS = ("gb18030", "big5")
 MAX_TEXT_BYTES = 64 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class TextLine:
-    number: int  # 1-based, as an editor shows it
-    text: str
-
-
-@dataclass(frozen=True)
-class TextDocument:
-    source: str
-    encoding: str
-    lines: tuple[TextLine, ...]
-
-    @property
-    def text(self) -> str:
-        return "\n".join(line.text for line in self.lines)
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -74,7 +59,7 @@ def _looks_like_text(text: str) -> bool:
     return bad / len(text) < 0.02
 
 
-def read_text_document(path: Path) -> TextDocument:
+def read_text_document(path: Path) -> PageDocument:
     with reading(path):
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
@@ -83,9 +68,14 @@ def read_text_document(path: Path) -> TextDocument:
     return text_document_from_bytes(data, source=path.name)
 
 
-def text_document_from_bytes(data: bytes, source: str) -> TextDocument:
+def text_document_from_bytes(data: bytes, source: str) -> PageDocument:
     text, encoding = decode_text(data)
     if not _looks_like_text(text):
         raise InputError("the file is binary, not text")
-    lines = tuple(TextLine(i, line) for i, line in enumerate(text.splitlines(), start=1))
-    return TextDocument(source=source, encoding=encoding, lines=lines)
+    return text_document(text.splitlines(), source, encoding)
+
+
+def text_document(lines: list[str], source: str, encoding: str | None = None) -> PageDocument:
+    """Lines of text as one page, numbered from 1 as an editor shows them."""
+    flow = tuple(PageLine(line, Origin(source, line, line=number)) for number, line in enumerate(lines, start=1))
+    return PageDocument(source, (FlowPage(1, flow),), 1, encoding=encoding)

@@ -1,4 +1,4 @@
-"""A Word file becomes one markup `Page`: its paragraphs and tables in document order.
+"""A Word file becomes one `FlowPage`: its paragraphs and tables in document order.
 
 `.docx` is read with python-docx. A cell merged across columns (gridSpan) or down rows (vMerge)
 appears once, at its top-left position; the positions it covers are None, as a merged cell is in
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from disclosure.ocr.errors import InputError, UnsupportedInput
 from disclosure.ocr.origin import Origin
-from disclosure.ocr.page_model import Grid, GridCell, Page, PageDocument, PageLine, Picture
+from disclosure.ocr.page_model import FlowPage, Grid, GridCell, PageDocument, PageLine, Picture
 
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # a report's .docx unpacks to a few MiB; more is a zip bomb
 MAX_RATIO = 200  # uncompressed / compressed: text compresses about 10:1, a bomb by thousands
@@ -104,7 +104,7 @@ def read_docx(path: Path, source: str | None = None) -> PageDocument:
                 flow.append(grid)
     if not any(isinstance(p, (PageLine, Grid)) for p in flow):
         raise InputError(f"{source} has no text: an empty Word document")
-    return PageDocument(source, (Page(1, 0.0, 0.0, (), (), flow=tuple(flow)),), 1)
+    return PageDocument(source, (FlowPage(1, tuple(flow)),), 1)
 
 
 def soffice() -> str | None:

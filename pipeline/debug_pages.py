@@ -16,7 +16,7 @@ import subprocess
 from pathlib import Path
 
 from disclosure.ocr.errors import InputError
-from disclosure.ocr.page_model import Page
+from disclosure.ocr.page_model import PositionedPage
 from disclosure.ocr.scan import ScanPage
 
 _UNSURE = 0.9
@@ -78,7 +78,7 @@ def _font(size: int):
     return ImageFont.load_default(size)
 
 
-def _cells(page: Page) -> list[dict]:
+def _cells(page: PositionedPage) -> list[dict]:
     out = []
     for number, grid in enumerate(page.grids, start=1):
         for i, row in enumerate(grid.rows):
@@ -90,7 +90,7 @@ def _cells(page: Page) -> list[dict]:
     return out
 
 
-def write_debug_page(folder: Path, source: str, scan: ScanPage, page: Page) -> Path:
+def write_debug_page(folder: Path, source: str, scan: ScanPage, page: PositionedPage) -> Path:
     """Writes the picture and the readings of one page; returns the picture's path."""
     from PIL import Image, ImageDraw
 

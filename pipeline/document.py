@@ -8,18 +8,19 @@ page's rows (`layout`), the fields (`table_recon`).
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from disclosure.layout.crawled_text import split_runs
 from disclosure.layout.flat_rows import rows_from_text
-from disclosure.layout.page_rows import rows_from_pages
+from disclosure.layout.page_rows import rows_from_pages, with_tables
 from disclosure.ocr.errors import InputError, Stage, in_stage, reading
 from disclosure.ocr.html_page import read_html
 from disclosure.ocr.input_kind import InputKind, sniff_kind
 from disclosure.ocr.mhtml import read_mhtml
 from disclosure.ocr.paddle_engine import OcrModels, usable_cpus
-from disclosure.ocr.page_model import Page, PageDocument, Picture
+from disclosure.ocr.page_model import FlowPage, PageDocument, Picture, PositionedPage
 from disclosure.ocr.pdf_text import read_pdf
 from disclosure.ocr.text_file import read_text_document
 from disclosure.ocr.word_file import read_binary_word, read_docx
@@ -31,12 +32,21 @@ from disclosure.table_recon.report import Report
 
 
 @dataclass(frozen=True)
+class ScannedPage:
+    """A page read from pixels, and the cleaned picture (grey, upright, deskewed) its boxes refer
+    to, so that a cell's crop can be shown beside its reading."""
+
+    page: PositionedPage
+    picture: object = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
 class DocumentReading:
     """A report and the pages of it read from pixels, by number: what a cell's crop is cut from
     (the other pages of a PDF are rendered from the file)."""
 
     report: Report
-    scanned: dict[int, Page]
+    scanned: dict[int, ScannedPage]
     all_scanned: bool = False  # no page had a usable text layer
 
 
@@ -51,49 +61,53 @@ def _noted(report: Report, note: str) -> Report:
     return replace(report, warnings=report.warnings + (note,))
 
 
-def _scan_pages(path: Path, kind: InputKind, options: InspectOptions, only: frozenset[int] | None = None):
+def _scan_pages(path: Path, kind: InputKind, options: InspectOptions,
+                only: frozenset[int] | None = None) -> Iterator[ScannedPage]:
     """Scanned pages one by one (those numbered `only`, if given), each read by OCR and OpenCV
-    grids into the page the PDF path reads."""
-    from disclosure.layout.image_grid import page_from_scan
-    from disclosure.ocr.cell_reading import read_cells
+    grids into the page model a PDF's text layer gives, its tables set without rules found."""
     from disclosure.ocr.scan import page_images, read_scan_page
+    from disclosure.ocr.scan_grid import page_from_scan, scan_cell_reader
 
     threads = options.for_workers(1, usable_cpus()).ocr_threads
     models = replace(options.ocr_models or OcrModels.packaged(), threads=threads)
 
-    def cells(scan, number):
+    def reader(scan, number):
+        read_cells = scan_cell_reader(scan, models)
+
         def read(boxes, ruled=True):
             with in_stage(Stage.OCR, number):
-                return read_cells(scan.image, boxes, models, ruled=ruled)
+                return read_cells(boxes, ruled)
         return read
 
-    read: list[Page] = []
+    read: list[PositionedPage] = []
     for number, image in page_images(path, kind, options.max_pages, only):
         with in_stage(Stage.OCR, number):
             scan = read_scan_page(image, number, path.name, models, policies.tables_end_within(read))
+            cells = reader(scan, number)
+            page = page_from_scan(scan, path.name, cells)
         with in_stage(Stage.LAYOUT, number):
-            page = page_from_scan(scan, path.name, cells(scan, number))
+            page = with_tables(page, cells)
         if options.debug_dir is not None:
             from disclosure.pipeline.debug_pages import write_debug_page
 
             write_debug_page(options.debug_dir, path.name, scan, page)
         read.append(page)
-        yield page
+        yield ScannedPage(page, scan.grey())
 
 
 def _read_scan(path: Path, kind: InputKind, options: InspectOptions) -> DocumentReading:
     """Scanned pages: OCR and OpenCV grids, then the same rows and fields as a born-digital PDF."""
-    pages: list[Page] = []
+    scanned: list[ScannedPage] = []
     for page in _scan_pages(path, kind, options):
-        pages.append(page)
-        if policies.pages_hold_no_more_fields(pages):
+        scanned.append(page)
+        if policies.pages_hold_no_more_fields([s.page for s in scanned]):
             break
-    report = _fields_of(PageDocument(path.name, tuple(pages), len(pages)))
-    return DocumentReading(report, {page.number: page for page in pages})
+    report = _fields_of(PageDocument(path.name, tuple(s.page for s in scanned), len(scanned)))
+    return DocumentReading(report, {s.page.number: s for s in scanned})
 
 
 def _read_pdf_with(path: Path, options: InspectOptions, grid_reader,
-                   ocr_pages: dict[int, Page] | None = None) -> DocumentReading:
+                   ocr_pages: dict[int, ScannedPage] | None = None) -> DocumentReading:
     """The report, and the pages of it read by OCR: those without a usable text layer among pages
     with one, or taken from `ocr_pages` where an earlier reading already read them."""
     with in_stage(Stage.INPUT):  # pdfminer failing on a page is a damaged file
@@ -103,8 +117,9 @@ def _read_pdf_with(path: Path, options: InspectOptions, grid_reader,
         return replace(_read_scan(path, InputKind.PDF, options), all_scanned=True)
     if ocr_pages is None:
         wanted = policies.pages_for_ocr(document.pages)
-        ocr_pages = {page.number: page for page in _scan_pages(path, InputKind.PDF, options, wanted)} if wanted else {}
-    document = replace(document, pages=tuple(ocr_pages.get(page.number, page) for page in document.pages))
+        ocr_pages = {s.page.number: s for s in _scan_pages(path, InputKind.PDF, options, wanted)} if wanted else {}
+    document = replace(document, pages=tuple(ocr_pages[page.number].page if page.number in ocr_pages else page
+                                             for page in document.pages))
     report = _fields_of(document)
     if ocr_pages:
         report = _noted(report, policies.ocr_pages_note(list(ocr_pages)))
@@ -139,10 +154,10 @@ def _read_pictures(document: PageDocument, options: InspectOptions) -> PageDocum
             picture = Path(folder) / piece.name
             picture.write_bytes(piece.data)
             try:
-                flow += list(_scan_pages(picture, InputKind.IMAGE, options))
+                flow += [s.page for s in _scan_pages(picture, InputKind.IMAGE, options)]
             except InputError:  # a logo, an icon, a broken picture: no table in it
                 continue
-    return replace(document, pages=(replace(page, flow=tuple(flow)),))
+    return replace(document, pages=(FlowPage(page.number, tuple(flow)),))
 
 
 def _read_markup(document: PageDocument, options: InspectOptions) -> Report:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from disclosure.ocr.page_model import Page
+from disclosure.ocr.page_model import Page, PositionedPage, UnreadPage
 from disclosure.table_recon.labels import tables_have_ended
 from disclosure.table_recon.report import FieldState, Report, Status
 
@@ -19,24 +19,28 @@ _UNREAD_STATES = (FieldState.MISSING, FieldState.AMBIGUOUS)
 def pages_hold_no_more_fields(pages: Sequence[Page]) -> bool:
     """The early stop: pages after the one closing table 四 hold no fields, so a long PDF costs
     only its first pages."""
-    return tables_have_ended([line.text for page in pages for line in page.lines])
+    return tables_have_ended(_line_texts(pages))
+
+
+def _line_texts(pages: Sequence[Page]) -> list[str]:
+    return [line.text for page in pages if isinstance(page, PositionedPage) for line in page.lines]
 
 
 def tables_end_within(earlier: Sequence[Page]) -> Callable[[list[str]], bool]:
     """Of a page's headings read so far, after the pages `earlier`: have the tables ended (the
     early stop's test)? The page's prose below that point is not read."""
-    before = [line.text for page in earlier for line in page.lines]
+    before = _line_texts(earlier)
     return lambda lines: tables_have_ended([*before, *lines])
 
 
 def pages_for_ocr(pages: Sequence[Page]) -> frozenset[int]:
     """Pages without a usable text layer (a stamped table page scanned into a born-digital report)."""
-    return frozenset(page.number for page in pages if page.needs_ocr)
+    return frozenset(page.number for page in pages if isinstance(page, UnreadPage))
 
 
 def is_all_scanned(pages: Sequence[Page]) -> bool:
     """No page has a usable text layer: the whole file goes the scan path, grids from pixels."""
-    return all(page.needs_ocr for page in pages)
+    return all(isinstance(page, UnreadPage) for page in pages)
 
 
 def standing(report: Report) -> tuple[int, int]:

@@ -55,7 +55,7 @@ def _doc(text: str):
 
 def test_markitdown_cells_joined_with_a_space_and_spacer_columns():
     lines = normalize_extracted(_doc("| 一、本年新收政府信息公开申请数量 |  | 3001 53 | 0 0 | 61 4 | 3119 |\n"
-                                     "|---|---|---|---|---|---|\n")).lines
+                                     "|---|---|---|---|---|---|\n")).flow_lines()
     # cells joined: the extractor's columns are off in this row, so its empty cells are left out
     assert [line.text for line in lines] == ["| 一、本年新收政府信息公开申请数量 | 3001 | 53 | 0 | 0 | 61 | 4 | 3119 |"]
 
@@ -63,11 +63,11 @@ def test_markitdown_cells_joined_with_a_space_and_spacer_columns():
 def test_a_merged_cell_repeated_under_a_repeated_header_is_one_cell():
     text = ("|第二十条第（五）项|第二十条第（五）项|第二十条第（五）项|\n|---|---|---|\n"
             "|信息内容|本年处理决定数量|本年处理决定数量|\n|行政许可|550|550|\n")
-    assert normalize_extracted(_doc(text)).lines[-1].text == "| 行政许可 | 550 |"
+    assert normalize_extracted(_doc(text)).flow_lines()[-1].text == "| 行政许可 | 550 |"
 
 
 def test_a_header_row_and_a_page_footer_in_pipes_are_no_rows():
-    lines = normalize_extracted(_doc("| 结果 结果 | 其他 | 尚未 |  |\n| - 3 | - |\n     - 4 \n")).lines
+    lines = normalize_extracted(_doc("| 结果 结果 | 其他 | 尚未 |  |\n| - 3 | - |\n     - 4 \n")).flow_lines()
     assert [line.text for line in lines] == ["结果 结果其他尚未"]
 
 
@@ -162,12 +162,12 @@ def test_a_pipe_table_whose_grid_is_not_the_tables_keeps_only_its_value_columns(
     text = ("|  | 一、本年新收政府信息公开申请数量 |  |  | 3 | 2 | 0 | 0 | 39 |  | 44 |\n"
             "|  |  | （一）予以公开 |  | 3 | 0 |  | 0 | 2 |  | 2 |\n"
             "|  |  |  | 1.属于国家秘密 | 0 | 0 |  | 0 | 0 | 0 |  |\n")
-    lines = [line.text for line in normalize_extracted(_doc(text)).lines]
+    lines = [line.text for line in normalize_extracted(_doc(text)).flow_lines()]
     assert lines[1] == "| （一）予以公开 | 3 | 0 |  | 0 | 2 |  | 2 |"
 
 
 def test_two_numbers_in_one_cell_leave_the_rows_empty_cells_to_the_rules():
-    lines = normalize_extracted(_doc("| 5 |  |  | 5 | 3 13 | 3 | 1 |  | 0 | 4 | 3 | 0 | 0 | 3 |\n")).lines
+    lines = normalize_extracted(_doc("| 5 |  |  | 5 | 3 13 | 3 | 1 |  | 0 | 4 | 3 | 0 | 0 | 3 |\n")).flow_lines()
     assert lines[0].text == "| 5 | 5 | 3 | 13 | 3 | 1 | 0 | 4 | 3 | 0 | 0 | 3 |"
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from disclosure.layout.image_grid import _reading_order
+from disclosure.layout.page_rows import reading_order
 from disclosure.ocr.errors import DisclosureError, InputError
 from disclosure.ocr.origin import Box, Origin
 from disclosure.ocr.paddle_engine import OcrModels, threads_per_worker, usable_cpus
@@ -208,7 +208,7 @@ def test_pieces_of_one_printed_line_are_joined_in_reading_order():
     # detection cut a heading in two, and skew put the right piece two pixels higher
     lines = [_line("行政诉讼情况", 438, 1177, 621, 1218), _line("四、政府信息公开行政复议、", 84, 1179, 431, 1213),
              _line("五、存在的主要问题", 84, 1300, 400, 1334)]
-    assert [line.text for line in _reading_order(lines)] == ["四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题"]
+    assert [line.text for line in reading_order(lines)] == ["四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题"]
 
 
 @pytest.mark.slow

@@ -9,7 +9,6 @@ import cv2
 import numpy as np
 import pytest
 
-from disclosure.layout.image_grid import _positions, page_from_scan
 from disclosure.layout.page_rows import _value_columns, grid_rows
 from disclosure.ocr.cell_reading import _text_lines, _with_faint_edges
 from disclosure.ocr.crop_shapes import GAP, LONGEST, REC_HEIGHT, at_rec_height, is_narrow, packed, pieces, to_bucket
@@ -18,6 +17,7 @@ from disclosure.ocr.paddle_engine import threads_per_worker
 from disclosure.ocr.page_model import Grid, GridCell, PageLine
 from disclosure.ocr.same_print import same_print
 from disclosure.ocr.scan import PAGE_INK, Rule, ScanPage, _without_tables, find_rules, suppress_red
+from disclosure.ocr.scan_grid import _positions, page_from_scan
 from disclosure.pipeline.document import InspectOptions
 from synthetic.scan_render import SEAL_SHADES, Seal, _stamp_seal
 
@@ -155,7 +155,7 @@ def test_a_grid_without_a_cell_reader_takes_its_text_from_the_page_lines():
     scan = ScanPage(1, 320, 220, lines, rules, 0.0, 0, image)
     page = page_from_scan(scan, "s")
     assert [[c.text for c in row] for row in page.grids[0].rows] == [["规章", "12"], ["合计", "12"]]
-    assert [line.text for line in page.lines] == ["二、主动公开"]
+    assert [word.text for word in page.words] == ["二、主动公开"]  # outside the grid: layout makes it a line
 
 
 def _printed(text: str, seed: int) -> np.ndarray:

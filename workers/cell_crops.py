@@ -57,7 +57,7 @@ def cell_crops(path: Path, reading: DocumentReading, keys: Iterable[str]) -> dic
         origin = cell.origin if cell else None
         if origin is not None and origin.page is not None and origin.box is not None:
             boxes[key] = (origin.page, origin.box)
-    scanned = {n: page.picture for n, page in reading.scanned.items() if page.picture is not None}
+    scanned = {n: page.picture for n, page in reading.scanned.items()}
     rendered_needed = {page for page, _ in boxes.values() if page not in scanned}
     rendered = _rendered_pages(path, rendered_needed) if rendered_needed and not reading.all_scanned else {}
     crops = {}
