@@ -248,7 +248,7 @@ def _table(run: list[_Band], pieces: Sequence[PageLine], source: str, page: int,
     bottoms = [min(band.value_bottom + pad, room[1] if k + 1 == len(bands) else
                    (band.value_bottom + bands[k + 1].value_top) / 2) for k, band in enumerate(bands)]
     boxes = [_cell_boxes(columns, top, bottom, pad) for top, bottom in zip(tops, bottoms)]
-    readings = iter(read_cells([(b.x0, b.top, b.x1, b.bottom) for row in boxes for b in row], False)
+    readings = iter(read_cells([b for row in boxes for b in row], False)
                     if read_cells else [])
     grid_rows = []
     for (label, cells, band), cell_boxes in zip(rows, boxes):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from disclosure.ocr.origin import Box
 from disclosure.ocr.paddle_engine import OcrModels
 from disclosure.ocr.page_model import CellReading
 from disclosure.ocr.same_print import INK_LEVEL as _INK_LEVEL  # low enough that a blurred minus sign is print
@@ -119,7 +120,7 @@ def _main_lines(gray: np.ndarray, ink: np.ndarray, lines: list[tuple[int, int]])
             if dark / total >= _FAINT_SHARE or peak >= _LIGHT_LINE * darkest]
 
 
-def read_cells(image: np.ndarray, boxes: list[tuple[float, float, float, float]], models: OcrModels,
+def read_cells(image: np.ndarray, boxes: list[Box], models: OcrModels,
                dpi: float = SCAN_DPI, ruled: bool = True) -> list[CellReading | None]:
     """Each cell read from its own crop, line by line: None where the crop holds no ink (an empty
     cell); a one-line cell that reads as a number takes the digits-only reading, with its
@@ -135,8 +136,8 @@ def read_cells(image: np.ndarray, boxes: list[tuple[float, float, float, float]]
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     owners, crops = [], []
     for index, box in enumerate(boxes):
-        left, top = int(round(box[0])) + cut, int(round(box[1])) + cut
-        inner = _crop(gray, box, cut)
+        left, top = int(round(box.x0)) + cut, int(round(box.top)) + cut
+        inner = _crop(gray, (box.x0, box.top, box.x1, box.bottom), cut)
         ink = inner < _INK_LEVEL
         if not inner.size or int(ink.sum()) < _MIN_INK_PIXELS:
             continue

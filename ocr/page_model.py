@@ -109,7 +109,7 @@ class CellReading:
     doubts: tuple[str, ...] = ()  # as `Origin.doubts`: why a confident reading may still be wrong
 
 
-# Reads the crops of the given boxes (x0, top, x1, bottom) of a scanned page: for each a reading,
-# or None where the crop holds no ink; the flag says whether the boxes lie on ruling lines (whose
-# ink is cut away at their edges).
-CellReader = Callable[[list[tuple[float, float, float, float]], bool], list[CellReading | None]]
+# Reads the crops of the given boxes of a scanned page: for each a reading, or None where the crop
+# holds no ink; the flag says whether the boxes lie on ruling lines (whose ink is cut away at
+# their edges).
+CellReader = Callable[[list[Box], bool], list[CellReading | None]]

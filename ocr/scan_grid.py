@@ -251,8 +251,8 @@ def _grid(rules: list[Rule], lines: list[PageLine], source: str, page: int,
         texts.setdefault(root((i, j)), []).append(line)
         used.add(index)
     roots = sorted(members)
-    boxes = [(xs[min(c[1] for c in members[r])], ys[min(c[0] for c in members[r])],
-              xs[max(c[1] for c in members[r]) + 1], ys[max(c[0] for c in members[r]) + 1]) for r in roots]
+    boxes = [Box(xs[min(c[1] for c in members[r])], ys[min(c[0] for c in members[r])],
+                 xs[max(c[1] for c in members[r]) + 1], ys[max(c[0] for c in members[r]) + 1]) for r in roots]
     by_crop = dict(zip(roots, read_cells(boxes, True))) if read_cells and boxes else {}
     grid_rows = []
     for i in range(rows):
@@ -280,12 +280,12 @@ def _grid(rules: list[Rule], lines: list[PageLine], source: str, page: int,
 _SEAL_SHARE = 0.02  # of a cell's box the seal's zone covers, from which its reading is in doubt
 
 
-def _under_seal(reading: CellReading | None, box: tuple[float, float, float, float], seal) -> CellReading | None:
+def _under_seal(reading: CellReading | None, box: Box, seal) -> CellReading | None:
     """The reading with a doubt where it is a number or blank (a seal can take a digit with it)
     and the seal's zone overlaps its box: its print was recovered from under the ink."""
     if reading is not None and any("\u4e00" <= ch <= "\u9fff" for ch in reading.text):
         return reading
-    x0, top, x1, bottom = (max(int(v), 0) for v in box)
+    x0, top, x1, bottom = (max(int(v), 0) for v in (box.x0, box.top, box.x1, box.bottom))
     covered = seal[top:bottom, x0:x1]
     if covered.size == 0 or covered.mean() < _SEAL_SHARE:
         return reading
@@ -296,7 +296,7 @@ def _under_seal(reading: CellReading | None, box: tuple[float, float, float, flo
 def scan_cell_reader(scan: ScanPage, models: OcrModels) -> CellReader:
     """Reads cells of the scanned page from their own crops; a cell the seal covered carries the
     doubt "seal"."""
-    def read(boxes: list[tuple[float, float, float, float]], ruled: bool = True) -> list[CellReading | None]:
+    def read(boxes: list[Box], ruled: bool = True) -> list[CellReading | None]:
         readings = cell_reading.read_cells(scan.image, boxes, models, ruled=ruled)
         if scan.seal is None:
             return readings
