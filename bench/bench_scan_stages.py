@@ -28,10 +28,10 @@ REPO = Path(__file__).resolve().parent.parent
 STAGES = (
     ("disclosure.ocr.scan", "page_images", "render the page (pdfium, 200 dpi)"),
     ("disclosure.ocr.seal", "unmix_seal", "take the seal out"),
-    ("disclosure.ocr.orientation", "turn_upright", "turn upright (detector, angle classifier)"),
+    ("disclosure.ocr.orientation", "detected_lines", "text detection over the page"),
+    ("disclosure.ocr.orientation", "upside_down", "upside down? (angle classifier)"),
     ("disclosure.ocr.scan", "deskew", "measure and undo skew"),
     ("disclosure.ocr.scan", "find_rules", "ruling lines (OpenCV)"),
-    ("disclosure.ocr.paddle_engine", "detect_lines", "text detection over the page"),
     ("disclosure.ocr.paddle_engine", "recognize_lines", "the page's lines outside the tables"),
     ("disclosure.ocr.scan", "read_scan_page", "rest of the page's cleaning"),
     ("disclosure.ocr.scan_grid", "page_from_scan", "grids from rules and text"),

@@ -17,7 +17,7 @@ import numpy as np
 from disclosure.ocr.errors import InputError
 from disclosure.ocr.input_kind import InputKind
 from disclosure.ocr.origin import Box, Origin
-from disclosure.ocr.paddle_engine import OcrLine, OcrModels, detect_lines, recognize_lines
+from disclosure.ocr.paddle_engine import OcrLine, OcrModels, recognize_lines
 from disclosure.ocr.page_model import PageLine
 from disclosure.ocr.seal import unmix_seal
 
@@ -247,32 +247,68 @@ def _painted_white(image: np.ndarray, boxes: list[tuple[int, int, int, int]]) ->
     return out
 
 
+@dataclass(frozen=True)
+class _Cleaned:
+    image: np.ndarray  # the page with a seal taken out, deskewed and turned upright
+    seal: np.ndarray | None  # the seal's zone, turned and deskewed with the page (None: no seal)
+    turn: int
+    angle: float
+    lines: tuple[tuple[int, int, int, int], ...]  # the lines of print detected on the cleaned page
+
+
 def clean_page(image: np.ndarray, models: OcrModels) -> tuple[np.ndarray, int, float]:
     """The page with a seal taken out, turned upright and deskewed; the turn and the skew undone."""
-    image, _, turn, angle = _cleaned_with_seal(image, models)
-    return image, turn, angle
+    cleaned = _cleaned(image, models)
+    return cleaned.image, cleaned.turn, cleaned.angle
 
 
-def _cleaned_with_seal(image: np.ndarray, models: OcrModels) -> tuple[np.ndarray, np.ndarray | None, int, float]:
-    """`clean_page`, and the seal's zone turned and deskewed with the page (None: no seal)."""
+def _cleaned(image: np.ndarray, models: OcrModels) -> _Cleaned:
+    """The page cleaned, and its lines of print. It is deskewed before its text is detected (a
+    line detected tilted and then turned level would have a box taller by the tilt), and that
+    detection tells which way up it is (`ocr.orientation`): a page that comes upright, or upside
+    down, is detected once. A page a quarter turn off is turned, deskewed and detected again."""
     import cv2
 
-    from disclosure.ocr.orientation import turn_upright
+    from disclosure.ocr.orientation import detected_lines, quarter_turned, turned_half, upside_down
 
     gray, zone = unmix_seal(image)
-    image, turn = turn_upright(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), models)
+    image, mask = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), None if zone is None else zone.astype(np.uint8) * 255
     image, angle = deskew(image)
-    if zone is None:
-        return image, None, turn, angle
-    mask = zone.astype(np.uint8) * 255
-    for _ in range(turn // 90 % 2):
-        mask = cv2.rotate(mask, cv2.ROTATE_90_CLOCKWISE)
-    if turn >= 180:
-        mask = cv2.rotate(mask, cv2.ROTATE_180)
-    if angle:
-        height, width = mask.shape
-        mask = cv2.warpAffine(mask, cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0), (width, height))
-    return image, mask > 127, turn, angle
+    mask = _turned_by(mask, angle)
+    quads = detected_lines(image, models)
+    turn = 0
+    if quarter_turned(quads):
+        image = cv2.rotate(image, cv2.ROTATE_90_CLOCKWISE)
+        mask = None if mask is None else cv2.rotate(mask, cv2.ROTATE_90_CLOCKWISE)
+        image, more = deskew(image)
+        mask, angle, turn = _turned_by(mask, more), angle + more, 90
+        quads = detected_lines(image, models)
+    if upside_down(image, quads, models):
+        height, width = image.shape[:2]
+        quads = turned_half(quads, width, height)
+        image = cv2.rotate(image, cv2.ROTATE_180)
+        mask = None if mask is None else cv2.rotate(mask, cv2.ROTATE_180)
+        turn += 180
+    height, width = image.shape[:2]
+    lines = tuple(box for box in (_bounds(quad, width, height) for quad in quads) if box is not None)
+    return _Cleaned(image, None if mask is None else mask > 127, turn, angle, lines)
+
+
+def _turned_by(mask: np.ndarray | None, angle: float) -> np.ndarray | None:
+    """The seal's zone turned as `deskew` turned the page by `angle`."""
+    import cv2
+
+    if mask is None or not angle:
+        return mask
+    height, width = mask.shape
+    return cv2.warpAffine(mask, cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0), (width, height))
+
+
+def _bounds(quad: np.ndarray, width: int, height: int) -> tuple[int, int, int, int] | None:
+    """The box (x0, top, x1, bottom) of a detected line, on the page; None if empty."""
+    x0, top = max(int(quad[:, 0].min()), 0), max(int(quad[:, 1].min()), 0)
+    x1, bottom = min(int(np.ceil(quad[:, 0].max())), width), min(int(np.ceil(quad[:, 1].max())), height)
+    return (x0, top, x1, bottom) if x1 > x0 and bottom > top else None
 
 
 def find_rules(image: np.ndarray) -> tuple[tuple[Rule, ...], np.ndarray, np.ndarray]:
@@ -288,17 +324,31 @@ def find_rules(image: np.ndarray) -> tuple[tuple[Rule, ...], np.ndarray, np.ndar
 _HEADING_WIDTH = 0.85
 
 
-def _lines_needed(image: np.ndarray, models: OcrModels, tables_bottom: int | None,
-                  tables_ended: Callable[[list[str]], bool] | None) -> list[OcrLine]:
+_TITLE_LINES = 3  # a report's first lines, read whatever their width: its title names the agency and year
+
+
+def _lines_needed(image: np.ndarray, boxes: list[tuple[int, int, int, int]], models: OcrModels,
+                  tables_bottom: int | None, tables_ended: Callable[[list[str]], bool] | None,
+                  prose: bool = True, opening: bool = False) -> list[OcrLine]:
     """The page's lines outside its tables, read, but for the paragraphs below the heading after
     the tables (五、存在的主要问题…), which hold nothing the report reads: in a real report they are
     often half a page. That heading follows a table, so on a page with ruled tables (the lowest
     ending at `tables_bottom`) the short lines, headings among them, and the lines above the
     tables' end are read first; `tables_ended` says, of the short lines read down to one, whether
     the tables have ended there. A page without ruled tables is read whole, in one run of the
-    recogniser: reading in two runs costs strips left part empty."""
-    boxes = detect_lines(image, models)
+    recogniser: reading in two runs costs strips left part empty.
+
+    Without `prose`, a paragraph's lines are not read at all: only the short lines (headings
+    among them) and, on the page that `opens` the report, its first lines."""
     widest = max((x1 - x0 for x0, _, x1, _ in boxes), default=0)
+    if not prose:
+        title = sorted(range(len(boxes)), key=lambda k: boxes[k][1])[:_TITLE_LINES] if opening else []
+        # a paragraph's width: most of a prose page's lines are full ones, and a box that runs
+        # wider (a line joined to a page number or a seal's remains) is not the measure of them
+        full = sorted(x1 - x0 for x0, _, x1, _ in boxes)[int(0.8 * (len(boxes) - 1))] if boxes else 0
+        wanted = [k for k in range(len(boxes)) if k in title or not _in_paragraph(k, boxes, full)]
+        read = dict(zip(wanted, recognize_lines(image, [boxes[k] for k in wanted], models)))
+        return [read[k] for k in range(len(boxes)) if read.get(k) is not None]
     split = tables_ended is not None and tables_bottom is not None
     first = [k for k, (x0, top, x1, _) in enumerate(boxes)
              if not split or x1 - x0 <= _HEADING_WIDTH * widest or top < tables_bottom]
@@ -316,17 +366,39 @@ def _lines_needed(image: np.ndarray, models: OcrModels, tables_bottom: int | Non
     return [read[k] for k in range(len(boxes)) if read.get(k) is not None]
 
 
+def _in_paragraph(k: int, boxes: list[tuple[int, int, int, int]], full: int) -> bool:
+    """Is line `k` a full line of a paragraph: about as wide as a paragraph's `full` lines, with
+    another such line just above or below it? A heading, a title and a paragraph's short last line
+    are not; nor is a lone wide line (a heading set across the page above a table)."""
+    def wide(box: tuple[int, int, int, int]) -> bool:
+        return box[2] - box[0] > _HEADING_WIDTH * full
+
+    x0, top, x1, bottom = boxes[k]
+    return wide(boxes[k]) and any(j != k and wide(b) and 0 < abs(b[1] - top) <= 3 * (bottom - top)
+                                  for j, b in enumerate(boxes))
+
+
 def read_scan_page(image: np.ndarray, number: int, source: str, models: OcrModels,
-                   tables_ended: Callable[[list[str]], bool] | None = None) -> ScanPage:
+                   tables_ended: Callable[[list[str]], bool] | None = None, prose: bool = True,
+                   opening: bool = False) -> ScanPage:
     """The page cleaned, its rules, and its lines of print outside the tables; with `tables_ended`
-    (of the page's headings read so far, have the tables ended?), none below where they end."""
-    image, seal, turn, angle = _cleaned_with_seal(image, models)
+    (of the page's headings read so far, have the tables ended?), none below where they end;
+    without `prose`, no paragraph's lines (`_lines_needed`; `opening`: the report's first page)."""
+    cleaned = _cleaned(image, models)
+    image = cleaned.image
     rules, horizontal, vertical = find_rules(image)
-    # the page's own detection is needed only outside the tables, whose cells are read one by one
+    # the page's lines are read only outside the tables, whose cells are read one by one
     tables = _table_boxes(horizontal, vertical)
+    outside = [box for box in cleaned.lines if not _inside_any(box, tables)]
     lines = tuple(PageLine(line.text, Origin(source, line.text, page=number, box=Box(*line.box),
-                                                   confidence=line.confidence))
-                  for line in _lines_needed(_painted_white(image, tables), models,
-                                            max((box[3] for box in tables), default=None), tables_ended))
+                                             confidence=line.confidence))
+                  for line in _lines_needed(_painted_white(image, tables), outside, models,
+                                            max((box[3] for box in tables), default=None), tables_ended,
+                                            prose, opening))
     height, width = image.shape[:2]
-    return ScanPage(number, width, height, lines, rules, angle, turn, image, seal)
+    return ScanPage(number, width, height, lines, rules, cleaned.angle, cleaned.turn, image, cleaned.seal)
+
+
+def _inside_any(box: tuple[int, int, int, int], tables: list[tuple[int, int, int, int]]) -> bool:
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in tables)

@@ -50,11 +50,11 @@ class DocumentReading:
     all_scanned: bool = False  # no page had a usable text layer
 
 
-def _fields_of(document: PageDocument) -> Report:
+def _fields_of(document: PageDocument, narrative: bool = True) -> Report:
     with in_stage(Stage.LAYOUT):
         rows = rows_from_pages(document)
     with in_stage(Stage.TABLE_RECON):
-        return read_report(rows)
+        return read_report(rows, narrative=narrative)
 
 
 def _noted(report: Report, note: str) -> Report:
@@ -82,7 +82,8 @@ def _scan_pages(path: Path, kind: InputKind, options: InspectOptions,
     read: list[PositionedPage] = []
     for number, image in page_images(path, kind, options.max_pages, only):
         with in_stage(Stage.OCR, number):
-            scan = read_scan_page(image, number, path.name, models, policies.tables_end_within(read))
+            scan = read_scan_page(image, number, path.name, models, policies.tables_end_within(read),
+                                  prose=options.prose, opening=number == 1)
             cells = reader(scan, number)
             page = page_from_scan(scan, path.name, cells)
         with in_stage(Stage.LAYOUT, number):
@@ -102,7 +103,9 @@ def _read_scan(path: Path, kind: InputKind, options: InspectOptions) -> Document
         scanned.append(page)
         if policies.pages_hold_no_more_fields([s.page for s in scanned]):
             break
-    report = _fields_of(PageDocument(path.name, tuple(s.page for s in scanned), len(scanned)))
+    report = _fields_of(PageDocument(path.name, tuple(s.page for s in scanned), len(scanned)), options.prose)
+    if not options.prose:
+        report = _noted(report, policies.PROSE_NOT_READ)
     return DocumentReading(report, {s.page.number: s for s in scanned})
 
 
@@ -120,9 +123,11 @@ def _read_pdf_with(path: Path, options: InspectOptions, grid_reader,
         ocr_pages = {s.page.number: s for s in _scan_pages(path, InputKind.PDF, options, wanted)} if wanted else {}
     document = replace(document, pages=tuple(ocr_pages[page.number].page if page.number in ocr_pages else page
                                              for page in document.pages))
-    report = _fields_of(document)
+    report = _fields_of(document, options.prose or not ocr_pages)
     if ocr_pages:
         report = _noted(report, policies.ocr_pages_note(list(ocr_pages)))
+        if not options.prose:
+            report = _noted(report, policies.PROSE_NOT_READ)
     return DocumentReading(report, ocr_pages)
 
 
@@ -167,8 +172,11 @@ def _read_markup(document: PageDocument, options: InspectOptions) -> Report:
     pictures = sum(1 for piece in document.pages[0].flow if isinstance(piece, Picture))
     if not policies.pictures_worth_reading(report, pictures):
         return report
-    scanned = _fields_of(_read_pictures(document, options))
-    return _noted(scanned, policies.pictures_note(pictures)) if policies.is_better(scanned, report) else report
+    scanned = _fields_of(_read_pictures(document, options), options.prose)
+    if not policies.is_better(scanned, report):
+        return report
+    scanned = _noted(scanned, policies.pictures_note(pictures))
+    return scanned if options.prose else _noted(scanned, policies.PROSE_NOT_READ)
 
 
 def _read_text(path: Path) -> Report:

@@ -85,6 +85,10 @@ def pictures_worth_reading(report: Report, pictures: int) -> bool:
     return pictures > 0 and unread
 
 
+PROSE_NOT_READ = ("the paragraphs of the scanned pages were not read (--no-prose): the tables and the title were, "
+                  "the narrative's ties to the tables were not checked")
+
+
 def ocr_pages_note(numbers: Sequence[int]) -> str:
     return f"page {', '.join(map(str, sorted(numbers)))}: no usable text layer; read by OCR"
 

@@ -193,7 +193,9 @@ def _expand_collapsed(match: MatchedRow, readings: dict[str, FieldReading], warn
                                              f"{match.spec.label} printed as one row; its parts are unknown")
 
 
-def read_report(rows: RowSequence, *, errors: tuple[StageError, ...] = ()) -> Report:
+def read_report(rows: RowSequence, *, errors: tuple[StageError, ...] = (), narrative: bool = True) -> Report:
+    """The report of the rows; without `narrative` (paragraphs left unread: what is left of them
+    would give ties to half sentences), no ties of the prose to the tables."""
     lines = [text for text, _ in rows.text_lines]
     detection = detect_format(lines)
     if detection.format is None:
@@ -213,7 +215,7 @@ def read_report(rows: RowSequence, *, errors: tuple[StageError, ...] = ()) -> Re
     warnings += doubt_warnings
     warnings += [f"alternative reading taken: {choice.describe()}" for choice in choices]
     warnings += doubts(readings, checks)
-    ties = find_ties(rows.text_lines, {key: r.rule_value for key, r in readings.items()})
+    ties = find_ties(rows.text_lines, {key: r.rule_value for key, r in readings.items()}) if narrative else ()
     for tie in ties:
         if tie.ok is False:
             warnings.append(f"the text says {tie.phrase} {tie.narrative}件 ({tie.origin.describe()}) but the "

@@ -86,7 +86,7 @@ def test_a_page_the_layout_cannot_read_is_stage_layout(tmp_path, monkeypatch):
     from disclosure.ocr import scan, scan_grid
     from disclosure.pipeline import document
 
-    monkeypatch.setattr(scan, "read_scan_page", lambda image, number, *rest: object())
+    monkeypatch.setattr(scan, "read_scan_page", lambda image, number, *rest, **options: object())
     monkeypatch.setattr(scan_grid, "scan_cell_reader", lambda *args: None)
     monkeypatch.setattr(scan_grid, "page_from_scan", lambda *args: object())
     monkeypatch.setattr(document, "with_tables", lambda *args: 1 / 0)

@@ -123,8 +123,8 @@ def test_a_scanned_page_among_born_digital_ones_is_read_by_ocr_once(tmp_path, mo
     mixed = _with_page_scanned(pdf, 2, tmp_path / "mixed.pdf")
     read = []
     real_read = scan.read_scan_page
-    monkeypatch.setattr(scan, "read_scan_page", lambda image, number, *rest: read.append(number) or
-                        real_read(image, number, *rest))
+    monkeypatch.setattr(scan, "read_scan_page", lambda image, number, *rest, **options: read.append(number) or
+                        real_read(image, number, *rest, **options))
     report = inspect_file(mixed, InspectOptions())
     result = score(truth, report)
     assert result.right == result.fields, result
@@ -269,7 +269,7 @@ def test_a_scan_is_read_with_the_ocr_threads_asked_for(tmp_path, monkeypatch, as
 
     given = []
 
-    def read_scan_page(image, number, source, models, *rest):
+    def read_scan_page(image, number, source, models, *rest, **options):
         given.append(models.threads)
         raise InputError("stop after the first page")
 
@@ -304,3 +304,18 @@ def test_labels_prose_and_numbers_read_together_are_each_read_as_printed():
     assert [r.digits for r in readings[len(texts):]] == numbers
     assert all(r.confidence > 0.8 for r in readings[:len(texts)]), [r.confidence for r in readings]
     assert all(r.digits_confidence > 0.8 for r in readings[len(texts):]), [r.digits_confidence for r in readings]
+
+
+@pytest.mark.slow
+@pytest.mark.ocr
+def test_without_prose_a_scan_gives_the_same_fields_and_findings_and_says_what_it_left(tmp_path):
+    from synthetic.scan_render import scanned_copy
+
+    path, _ = scanned_copy(Path(__file__).parent.parent / "samples" / "huaian_city_2024.pdf", "sealed", tmp_path, seed=1)
+    whole = inspect_file(path, InspectOptions())
+    tables = inspect_file(path, InspectOptions(prose=False))
+    assert tables.fields == whole.fields and tables.status is whole.status
+    assert [c.ok for c in tables.checks] == [c.ok for c in whole.checks]
+    assert (tables.agency, tables.year) == (whole.agency, whole.year) == ("淮安市人民政府", 2024)
+    assert whole.ties and not tables.ties  # the narrative's sentences were not read
+    assert any("paragraphs of the scanned pages were not read" in w for w in tables.warnings)

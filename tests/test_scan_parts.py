@@ -353,15 +353,43 @@ def test_the_paragraphs_below_the_heading_after_the_tables_are_not_read(monkeypa
         texts = dict(page)
         return [OcrLine(texts[box], 0.99, tuple(map(float, box))) for box in boxes]
 
-    monkeypatch.setattr(scan, "detect_lines", lambda image, models: [box for box, _ in page])
+    boxes = [box for box, _ in page]
     monkeypatch.setattr(scan, "recognize_lines", recognize)
-    read = [line.text for line in scan._lines_needed(None, None, 700, tables_end_within([]))]
+    read = [line.text for line in scan._lines_needed(None, boxes, None, 700, tables_end_within([]))]
     assert read == [page[0][1], page[1][1], page[3][1]]  # the page number was read with the headings
     assert page[2][0] not in asked
     # where the tables have not ended, the paragraph is read
     page[0] = ((100, 100, 900, 150), "二、主动公开政府信息情况")
-    assert len(scan._lines_needed(None, None, 700, tables_end_within([]))) == 4
-    assert len(scan._lines_needed(None, None, 700, None)) == 4
+    assert len(scan._lines_needed(None, boxes, None, 700, tables_end_within([]))) == 4
+    assert len(scan._lines_needed(None, boxes, None, 700, None)) == 4
     # a page without ruled tables is read whole
     page[0] = ((100, 100, 900, 150), "四、政府信息公开行政复议、行政诉讼情况")
-    assert len(scan._lines_needed(None, None, None, tables_end_within([]))) == 4
+    assert len(scan._lines_needed(None, boxes, None, None, tables_end_within([]))) == 4
+
+
+def test_without_prose_only_headings_short_lines_and_the_title_are_read(monkeypatch):
+    from disclosure.ocr import scan
+    from disclosure.ocr.paddle_engine import OcrLine
+
+    # (box, text): a title as wide as the paragraphs, a heading, two paragraph lines, a page number
+    page = [((100, 100, 1300, 150), "某某县人民政府办公室2023年政府信息公开工作年度报告"),
+            ((100, 200, 500, 250), "一、总体情况"),
+            ((100, 300, 1300, 350), "2023年，本机关全年共受理政府信息公开申请12件，已办结12件。"),
+            ((100, 400, 1300, 450), "本机关坚持以公开为常态、不公开为例外，推进政务公开。"),
+            ((600, 2200, 660, 2240), "-1-")]
+    asked = []
+
+    def recognize(image, boxes, models):
+        asked.extend(boxes)
+        return [OcrLine(dict(page)[box], 0.99, tuple(map(float, box))) for box in boxes]
+
+    boxes = [box for box, _ in page]
+    monkeypatch.setattr(scan, "recognize_lines", recognize)
+    opening = [line.text for line in scan._lines_needed(None, boxes, None, None, None, prose=False, opening=True)]
+    assert opening == [page[0][1], page[1][1], page[2][1], page[4][1]]  # the first three lines, however wide
+    assert page[3][0] not in asked
+    # on a later page the first lines are paragraphs like the others
+    later = [line.text for line in scan._lines_needed(None, boxes[1:], None, None, None, prose=False)]
+    assert later == [page[1][1], page[4][1]]
+    # with prose every line is read
+    assert len(scan._lines_needed(None, boxes, None, None, None)) == 5

