@@ -141,7 +141,8 @@ def _run(path_name: str, corpus, queue) -> None:
                            cls_model_dir=str(models.cls), lang="ch", show_log=False)
         read = lambda path: _full_page_report(path, paddle, models)  # noqa: E731
     else:
-        read = lambda path: inspect_file(path, InspectOptions())  # noqa: E731
+        options = InspectOptions(prose=path_name != "scan path, no prose")
+        read = lambda path: inspect_file(path, options)  # noqa: E731
     read(corpus[0][1])  # models loaded and warmed before timing
     rows = []
     for style, path, pages, expected, failing in corpus:
@@ -176,18 +177,22 @@ def main() -> None:
                         help="also the real reports and a generated one per format printed and scanned by "
                              "synthetic/printed_scans.py in these styles "
                              "(solid_disc,double_ring,oval,faded,blue,two_stamps)")
+    parser.add_argument("--no-prose", action="store_true",
+                        help="also the scan path reading no paragraphs (`--no-prose`), in the same run")
     args = parser.parse_args()
     styles = args.styles.split(",") if args.styles else []
     real = [f"real/{style}" for style in args.real.split(",")] if args.real else []
     independent = [f"independent/{style}" for style in args.independent.split(",")] if args.independent else []
     corpus = _make_corpus(Path(tempfile.mkdtemp()), args.seeds, styles, [r.removeprefix("real/") for r in real],
                           [i.removeprefix("independent/") for i in independent])
-    measured = {name: _measure(name, corpus) for name in ("scan path", "baseline")}
+    paths = ("scan path", *(("scan path, no prose",) if args.no_prose else ()), "baseline")
+    measured = {name: _measure(name, corpus) for name in paths}
     print(f"{len(corpus)} scanned reports ({args.seeds} seeds x 2 formats x {', '.join(styles)} generated; "
           f"the real ones in samples/ x {args.real or 'none'}; printed and scanned another way x "
           f"{args.independent or 'none'})\n")
-    print("| path | styles | seconds / page | fields right | status right | peak memory | speed vs baseline |")
-    print("|---|---|---|---|---|---|---|")
+    print("| path | styles | seconds / page | fields right | wrong numbers | status right | falsely failed "
+          "| peak memory | speed vs baseline |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for subset in [*styles, *real, *independent, "all"]:
         baseline = _per_page(measured["baseline"][0], subset)
         for name, (rows, peak_mb) in measured.items():
@@ -195,8 +200,9 @@ def main() -> None:
             seconds = _per_page(rows, subset)
             right, fields = sum(r[3] for r in chosen), sum(r[4] for r in chosen)
             verified = sum(r[5] for r in chosen)
-            print(f"| {name} | {subset} | {seconds:.2f} | {right / fields:.2%} | {verified}/{len(chosen)} | "
-                  f"{peak_mb:.0f} MB | {baseline / seconds:.1f}× |")
+            wrong, falsely = sum(r[6] for r in chosen), sum(r[7] for r in chosen)
+            print(f"| {name} | {subset} | {seconds:.2f} | {right / fields:.2%} | {wrong} | {verified}/{len(chosen)} | "
+                  f"{falsely} | {peak_mb:.0f} MB | {baseline / seconds:.1f}× |")
 
 
     if independent:
