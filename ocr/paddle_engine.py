@@ -125,6 +125,9 @@ def _check_model_folder(path: Path) -> None:
 
 
 REC_IMAGE_SHAPE = f"3, {REC_HEIGHT}, {REC_HEIGHT}"
+# crops the recogniser reads in one run: PaddleOCR's default 6 read no faster on two cores and held
+# 80 MB more at its peak (a batch's activations); fewer than 3 read slower (bench/README.md)
+REC_BATCH = 3
 
 
 def usable_cpus() -> int:
@@ -180,7 +183,7 @@ def _loaded(models: OcrModels):
                              use_gpu=False, enable_mkldnn=True, cpu_threads=models.threads,
                              # crops are padded to at least this width; the default 320 is six times
                              # a number cell's width, and the recogniser's time grows with it
-                             rec_image_shape=REC_IMAGE_SHAPE)
+                             rec_image_shape=REC_IMAGE_SHAPE, rec_batch_num=REC_BATCH)
         except (ValueError, RuntimeError, OSError) as err:  # paddle's word for weights it cannot load
             raise OcrError(f"the OCR models in {models.det.parent} could not be loaded ({first_line(err)}); "
                              f"name a folder of PP-OCR inference models with --ocr-models") from None
@@ -199,7 +202,7 @@ def _loaded_onnx(paddle_ocr, models: OcrModels):
         return paddle_ocr(det_model_dir=str(models.det), rec_model_dir=str(models.rec), cls_model_dir=str(models.cls),
                           use_angle_cls=True, lang="ch", show_log=False, use_gpu=False, use_onnx=True,
                           onnx_providers=["CPUExecutionProvider"], onnx_sess_options=options,
-                          rec_image_shape=REC_IMAGE_SHAPE)
+                          rec_image_shape=REC_IMAGE_SHAPE, rec_batch_num=REC_BATCH)
     except (ValueError, OSError, *load_errors()) as err:
         raise OcrError(f"the ONNX OCR models in {models.det.parent} could not be loaded ({first_line(err)}); "
                        f"name a folder holding det.onnx, rec.onnx and cls.onnx with --ocr-models") from None
