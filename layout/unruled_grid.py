@@ -29,7 +29,6 @@ _LONGEST_GAP = 6.0  # text heights between two rows beyond which they are not on
 _HEADER_LINES = 8  # the most printed lines a table's header is looked for in
 
 
-
 @dataclass(frozen=True)
 class UnruledTable:
     grid: Grid

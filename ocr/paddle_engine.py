@@ -218,19 +218,23 @@ class OcrLine:
 DROP_SCORE = 0.5  # a detected line read with less confidence is a speck or a stroke, as PaddleOCR has it
 
 
-def detect_lines(image, models: OcrModels) -> list[tuple[int, int, int, int]]:
-    """The boxes (x0, top, x1, bottom) of the lines of print PaddleOCR's detector finds on a page."""
+def line_box(points, width: int, height: int) -> tuple[int, int, int, int] | None:
+    """The box (x0, top, x1, bottom) around a detected line's corners, on a page of that size; None
+    where it is empty."""
     import numpy as np
 
+    xs, ys = points[:, 0], points[:, 1]
+    x0, top = max(int(xs.min()), 0), max(int(ys.min()), 0)
+    x1, bottom = min(int(np.ceil(xs.max())), width), min(int(np.ceil(ys.max())), height)
+    return (x0, top, x1, bottom) if x1 > x0 and bottom > top else None
+
+
+def detect_lines(image, models: OcrModels) -> list[tuple[int, int, int, int]]:
+    """The boxes (x0, top, x1, bottom) of the lines of print PaddleOCR's detector finds on a page."""
     boxes, _ = engine(models).text_detector(image)
-    found = []
-    for points in boxes if boxes is not None else []:
-        xs, ys = points[:, 0], points[:, 1]
-        x0, top = max(int(xs.min()), 0), max(int(ys.min()), 0)
-        x1, bottom = int(np.ceil(xs.max())), int(np.ceil(ys.max()))
-        if x1 > x0 and bottom > top:
-            found.append((x0, top, x1, bottom))
-    return found
+    height, width = image.shape[:2]
+    found = (line_box(points, width, height) for points in (boxes if boxes is not None else []))
+    return [box for box in found if box is not None]
 
 
 def recognize_lines(image, boxes: list[tuple[int, int, int, int]], models: OcrModels) -> list[OcrLine | None]:

@@ -8,6 +8,7 @@ which layout turns into grids.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ import numpy as np
 from disclosure.ocr.errors import InputError
 from disclosure.ocr.input_kind import InputKind
 from disclosure.ocr.origin import Box, Origin
-from disclosure.ocr.paddle_engine import OcrLine, OcrModels, recognize_lines
+from disclosure.ocr.paddle_engine import OcrLine, OcrModels, line_box, recognize_lines
 from disclosure.ocr.page_model import PageLine
 from disclosure.ocr.seal import unmix_seal
 
@@ -45,7 +46,9 @@ class ScanPage:
     # covered carry a doubt, since their print was recovered from under the ink
     seal: np.ndarray | None = field(default=None, repr=False, compare=False)
 
+    @functools.cached_property
     def grey(self) -> np.ndarray:
+        """The cleaned page in grey, worked out once: the grids and the cell crops shown are cut from it."""
         import cv2
 
         return cv2.cvtColor(self.image, cv2.COLOR_BGR2GRAY)
@@ -235,11 +238,6 @@ def _table_boxes(horizontal: np.ndarray, vertical: np.ndarray) -> list[tuple[int
     return boxes
 
 
-def _without_tables(image: np.ndarray, horizontal: np.ndarray, vertical: np.ndarray) -> np.ndarray:
-    """The page with every ruled table (`_table_boxes`) painted white."""
-    return _painted_white(image, _table_boxes(horizontal, vertical))
-
-
 def _painted_white(image: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> np.ndarray:
     out = image.copy()
     for x0, top, x1, bottom in boxes:
@@ -290,7 +288,7 @@ def _cleaned(image: np.ndarray, models: OcrModels) -> _Cleaned:
         mask = None if mask is None else cv2.rotate(mask, cv2.ROTATE_180)
         turn += 180
     height, width = image.shape[:2]
-    lines = tuple(box for box in (_bounds(quad, width, height) for quad in quads) if box is not None)
+    lines = tuple(box for box in (line_box(quad, width, height) for quad in quads) if box is not None)
     return _Cleaned(image, None if mask is None else mask > 127, turn, angle, lines)
 
 
@@ -302,13 +300,6 @@ def _turned_by(mask: np.ndarray | None, angle: float) -> np.ndarray | None:
         return mask
     height, width = mask.shape
     return cv2.warpAffine(mask, cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0), (width, height))
-
-
-def _bounds(quad: np.ndarray, width: int, height: int) -> tuple[int, int, int, int] | None:
-    """The box (x0, top, x1, bottom) of a detected line, on the page; None if empty."""
-    x0, top = max(int(quad[:, 0].min()), 0), max(int(quad[:, 1].min()), 0)
-    x1, bottom = min(int(np.ceil(quad[:, 0].max())), width), min(int(np.ceil(quad[:, 1].max())), height)
-    return (x0, top, x1, bottom) if x1 > x0 and bottom > top else None
 
 
 def find_rules(image: np.ndarray) -> tuple[tuple[Rule, ...], np.ndarray, np.ndarray]:

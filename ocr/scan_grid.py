@@ -250,10 +250,10 @@ def _grid(rules: list[Rule], lines: list[PageLine], source: str, page: int,
         j = max(k for k in range(cols) if xs[k] <= x) if x < xs[-1] else cols - 1
         texts.setdefault(root((i, j)), []).append(line)
         used.add(index)
-    roots = sorted(members)
-    boxes = [Box(xs[min(c[1] for c in members[r])], ys[min(c[0] for c in members[r])],
-                 xs[max(c[1] for c in members[r]) + 1], ys[max(c[0] for c in members[r]) + 1]) for r in roots]
-    by_crop = dict(zip(roots, read_cells(boxes, True))) if read_cells and boxes else {}
+    boxes = {r: Box(xs[min(c[1] for c in cells)], ys[min(c[0] for c in cells)],
+                    xs[max(c[1] for c in cells) + 1], ys[max(c[0] for c in cells) + 1])
+             for r, cells in sorted(members.items())}
+    by_crop = dict(zip(boxes, read_cells(list(boxes.values()), True))) if read_cells and boxes else {}
     grid_rows = []
     for i in range(rows):
         row = []
@@ -261,9 +261,7 @@ def _grid(rules: list[Rule], lines: list[PageLine], source: str, page: int,
             if root((i, j)) != (i, j):
                 row.append(GridCell(None, None))
                 continue
-            cells = members[(i, j)]
-            box = Box(xs[min(c[1] for c in cells)], ys[min(c[0] for c in cells)],
-                      xs[max(c[1] for c in cells) + 1], ys[max(c[0] for c in cells) + 1])
+            box = boxes[(i, j)]
             found = sorted(texts.get((i, j), []),
                            key=lambda line: (round(line.origin.box.top / 10), line.origin.box.x0))
             reading = CellReading("".join(line.text for line in found),
@@ -308,11 +306,9 @@ def page_from_scan(scan: ScanPage, source: str, read_cells: CellReader | None = 
     """The scanned page's model: its ruled grids, and the text pieces outside them as words. With
     `read_cells`, every cell is also read from its own crop, and that reading is taken over the
     page-level one (which can join neighbouring cells)."""
-    import cv2
-
     lines = list(scan.lines)
     grids, used = [], set()
-    grey = cv2.cvtColor(scan.image, cv2.COLOR_BGR2GRAY)
+    grey = scan.grey
     ink = rule_ink(grey)
     for rules in _tables(scan.rules):
         grid, taken = _grid(rules, lines, source, scan.number, read_cells, ink, grey)

@@ -93,7 +93,7 @@ def _scan_pages(path: Path, kind: InputKind, options: InspectOptions,
 
             write_debug_page(options.debug_dir, path.name, scan, page)
         read.append(page)
-        yield ScannedPage(page, scan.grey())
+        yield ScannedPage(page, scan.grey)
 
 
 def _read_scan(path: Path, kind: InputKind, options: InspectOptions) -> DocumentReading:

@@ -16,7 +16,7 @@ from disclosure.ocr.origin import Box, Origin
 from disclosure.ocr.paddle_engine import threads_per_worker
 from disclosure.ocr.page_model import Grid, GridCell, PageLine
 from disclosure.ocr.same_print import same_print
-from disclosure.ocr.scan import PAGE_INK, Rule, ScanPage, _without_tables, find_rules, suppress_red
+from disclosure.ocr.scan import PAGE_INK, Rule, ScanPage, _painted_white, _table_boxes, find_rules, suppress_red
 from disclosure.ocr.scan_grid import _positions, page_from_scan
 from disclosure.pipeline.document import InspectOptions
 from synthetic.scan_render import SEAL_SHADES, Seal, _stamp_seal
@@ -311,7 +311,7 @@ def test_a_heading_just_above_a_table_is_neither_a_row_of_it_nor_painted_out():
     page = page_from_scan(_two_by_two(image, top=80), "s")
     assert _table_texts(page) == [["规章", "12"], ["合计", "7"]]
     _, horizontal, vertical = find_rules(image)
-    cleaned = _without_tables(image, horizontal, vertical)
+    cleaned = _painted_white(image, _table_boxes(horizontal, vertical))
     assert (cleaned[46:78, 60:230] < 128).sum() == (image[46:78, 60:230] < 128).sum()  # the heading kept
     assert (cleaned[82:280, 30:373] < 128).sum() == 0  # the table painted out
 
@@ -336,9 +336,24 @@ def test_a_scanners_pale_streaks_across_a_table_are_no_rows_of_it():
     assert _table_texts(page) == [["规章", "12"], ["合计", "7"]]
 
 
-def test_the_paragraphs_below_the_heading_after_the_tables_are_not_read(monkeypatch):
+def _recognised_as(page: list, monkeypatch) -> list:
+    """`scan.recognize_lines` reading each box as `page` (a list of (box, text), which the test may
+    change as it goes) says; the boxes it was asked to read are returned, and added to as it is."""
     from disclosure.ocr import scan
     from disclosure.ocr.paddle_engine import OcrLine
+
+    asked = []
+
+    def recognize(image, boxes, models):
+        asked.extend(boxes)
+        return [OcrLine(dict(page)[box], 0.99, tuple(map(float, box))) for box in boxes]
+
+    monkeypatch.setattr(scan, "recognize_lines", recognize)
+    return asked
+
+
+def test_the_paragraphs_below_the_heading_after_the_tables_are_not_read(monkeypatch):
+    from disclosure.ocr import scan
     from disclosure.pipeline.policies import tables_end_within
 
     # (box, text): a table's heading, the heading after the tables, a paragraph under it, a page number
@@ -346,15 +361,8 @@ def test_the_paragraphs_below_the_heading_after_the_tables_are_not_read(monkeypa
             ((100, 800, 700, 850), "五、存在的主要问题及改进情况"),
             ((100, 900, 1300, 950), "2023年，本机关政府信息公开工作取得一定成效，但仍存在差距。"),
             ((600, 2200, 660, 2240), "-4-")]
-    asked = []
-
-    def recognize(image, boxes, models):
-        asked.extend(boxes)
-        texts = dict(page)
-        return [OcrLine(texts[box], 0.99, tuple(map(float, box))) for box in boxes]
-
+    asked = _recognised_as(page, monkeypatch)
     boxes = [box for box, _ in page]
-    monkeypatch.setattr(scan, "recognize_lines", recognize)
     read = [line.text for line in scan._lines_needed(None, boxes, None, 700, tables_end_within([]))]
     assert read == [page[0][1], page[1][1], page[3][1]]  # the page number was read with the headings
     assert page[2][0] not in asked
@@ -369,7 +377,6 @@ def test_the_paragraphs_below_the_heading_after_the_tables_are_not_read(monkeypa
 
 def test_without_prose_only_headings_short_lines_and_the_title_are_read(monkeypatch):
     from disclosure.ocr import scan
-    from disclosure.ocr.paddle_engine import OcrLine
 
     # (box, text): a title as wide as the paragraphs, a heading, two paragraph lines, a page number
     page = [((100, 100, 1300, 150), "某某县人民政府办公室2023年政府信息公开工作年度报告"),
@@ -377,14 +384,8 @@ def test_without_prose_only_headings_short_lines_and_the_title_are_read(monkeypa
             ((100, 300, 1300, 350), "2023年，本机关全年共受理政府信息公开申请12件，已办结12件。"),
             ((100, 400, 1300, 450), "本机关坚持以公开为常态、不公开为例外，推进政务公开。"),
             ((600, 2200, 660, 2240), "-1-")]
-    asked = []
-
-    def recognize(image, boxes, models):
-        asked.extend(boxes)
-        return [OcrLine(dict(page)[box], 0.99, tuple(map(float, box))) for box in boxes]
-
+    asked = _recognised_as(page, monkeypatch)
     boxes = [box for box, _ in page]
-    monkeypatch.setattr(scan, "recognize_lines", recognize)
     opening = [line.text for line in scan._lines_needed(None, boxes, None, None, None, prose=False, opening=True)]
     assert opening == [page[0][1], page[1][1], page[2][1], page[4][1]]  # the first three lines, however wide
     assert page[3][0] not in asked
