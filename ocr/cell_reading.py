@@ -91,6 +91,31 @@ def _print_columns(gray: np.ndarray, ink: np.ndarray, dpi: float) -> np.ndarray:
     return np.concatenate(groups)
 
 
+def _with_leading_minus(gray: np.ndarray, first: int) -> int:
+    """The first column of a line of print moved left over a minus sign before it: a short bar,
+    darker than the paper, about the middle of the line's height, within a character's width of
+    its print. Blur and a light scan leave a minus far lighter than the digits beside it, so
+    `_print_columns` takes it for a seal's remains; without it, "-4" is read "4", sure of itself."""
+    height = gray.shape[0]
+    start = max(first - height, 0)
+    faint = gray[:, start:first] < float(np.percentile(gray, 90)) - _FAINT_PRINT
+    counts = faint.sum(axis=0)
+    cols = np.flatnonzero(counts)
+    if not cols.size:
+        return first
+    # the run of faint columns nearest the print, a gap of at most a third of the height from it
+    bar = np.split(cols, np.flatnonzero(np.diff(cols) > 1) + 1)[-1]
+    if first - (start + bar[-1]) - 1 > height / 3 or len(bar) < height / 4:
+        return first
+    # its rows that hold most of it: a bar's few, a glyph's many
+    across = faint[:, bar[0]:bar[-1] + 1].sum(axis=1)
+    rows = np.flatnonzero(across >= across.max() / 2)
+    middle = (rows[0] + rows[-1]) / 2
+    if rows[-1] - rows[0] + 1 > height / 3 or not 0.3 * height <= middle <= 0.7 * height:
+        return first
+    return start + int(bar[0])
+
+
 def _with_faint_edges(gray: np.ndarray, first: int, last: int) -> tuple[int, int]:
     """The columns of a line of print widened over the faint strokes that touch them, where its
     print-dark columns are a lone stem (narrower than half the line's height): cut at its stem, a
@@ -135,6 +160,7 @@ def read_cells(image: np.ndarray, boxes: list[Box], models: OcrModels,
     cut = inset + 2 if ruled else 0
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     owners, crops = [], []
+    barred = set()  # cells whose print has a minus sign's bar before it
     for index, box in enumerate(boxes):
         left, top = int(round(box.x0)) + cut, int(round(box.top)) + cut
         inner = _crop(gray, (box.x0, box.top, box.x1, box.bottom), cut)
@@ -144,6 +170,9 @@ def read_cells(image: np.ndarray, boxes: list[Box], models: OcrModels,
         for start, end in _main_lines(inner, ink, _text_lines(ink, dpi)):
             cols = _print_columns(inner[start:end], ink[start:end], dpi)
             first, last = _with_faint_edges(inner[start:end], int(cols[0]), int(cols[-1]))
+            if (minus := _with_leading_minus(inner[start:end], first)) < first:
+                first = minus
+                barred.add(index)
             line_box = (left + first - inset, top + start - inset, left + last + 1 + inset, top + end + inset)
             owners.append(index)
             crops.append(_crop(image, line_box, 0))
@@ -164,7 +193,10 @@ def read_cells(image: np.ndarray, boxes: list[Box], models: OcrModels,
                 # a speck a seal or the scan left beside it
                 bare = digits.strip(_STRAY_MARKS)
                 if bare != digits and bare[:1].isdigit() and bare[-1:].isdigit():
-                    digits, confidence = bare, confidence * _STRAY_MARK_DOUBT
+                    # but a mark at the middle of the line's height before the number is its
+                    # minus sign, read as the dot it resembles once blurred
+                    minus = index in barred and digits[0] in _STRAY_MARKS
+                    digits, confidence = ("-" if minus else "") + bare, confidence * _STRAY_MARK_DOUBT
                 out[index] = CellReading(digits, confidence, reading.alternatives)
                 continue
         text = "".join(r.text for r in lines)

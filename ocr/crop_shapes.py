@@ -1,5 +1,5 @@
 """The shapes crops are given before recognition: long lines cut between characters, narrow crops
-padded to a few widths, wider ones packed side by side into strips of one width.
+padded to a few widths, wider ones packed side by side into strips of one width, at a lower height.
 
 oneDNN compiles the recogniser anew for every input shape it has not cached (about 0.3 s each, and
 it caches 10), and the recogniser pads each batch of six to its widest crop. Crops of any width
@@ -19,7 +19,11 @@ import numpy as np
 
 from disclosure.ocr.same_print import INK_LEVEL
 
-REC_HEIGHT = 48  # pixels: the height PP-OCRv4's recogniser reads at
+REC_HEIGHT = 48  # pixels: the height PP-OCRv4's recogniser reads at, and number cells are read at
+# pixels: the height labels and lines of prose are read at. The network's time grows with height
+# times width, so a strip at 32 costs under half of one at 48; labels and prose read the same
+# (bench/README.md), while number cells under a seal's remains read at 32 lost their digits
+STRIP_HEIGHT = 32
 
 # Widths, in heights, a number cell is padded to: each about half again the last
 _WIDTH_BUCKETS = (1, 1.5, 2, 3)
@@ -73,13 +77,13 @@ def pieces(crop: np.ndarray) -> list[np.ndarray]:
     return out
 
 
-def at_rec_height(crop: np.ndarray) -> np.ndarray:
-    """The crop brought to the recogniser's height as the recogniser would, so that its own resize
-    changes nothing; a crop longer than a strip (one `pieces` could not cut) is squeezed to fit."""
+def at_rec_height(crop: np.ndarray, rec_height: int = REC_HEIGHT) -> np.ndarray:
+    """The crop brought to `rec_height` as the recogniser would, so that its own resize changes
+    nothing; a crop longer than a strip (one `pieces` could not cut) is squeezed to fit."""
     import cv2
 
     height, width = crop.shape[:2]
-    return cv2.resize(crop, (min(math.ceil(REC_HEIGHT * width / height), LONGEST * REC_HEIGHT), REC_HEIGHT))
+    return cv2.resize(crop, (min(math.ceil(rec_height * width / height), LONGEST * rec_height), rec_height))
 
 
 def is_narrow(crop: np.ndarray) -> bool:
@@ -107,10 +111,14 @@ class Strip:
     spans: tuple[tuple[int, int, int], ...]
 
 
-def packed(crops: list[np.ndarray]) -> list[Strip]:
-    """Crops at the recogniser's height packed into strips `LONGEST` heights wide, the widest first,
-    each into the first strip with room (first fit decreasing), `GAP` pixels apart."""
-    width = LONGEST * REC_HEIGHT + GAP
+def strip_width(height: int = STRIP_HEIGHT) -> int:
+    return LONGEST * height + GAP
+
+
+def packed(crops: list[np.ndarray], height: int = STRIP_HEIGHT) -> list[Strip]:
+    """Crops `height` pixels high packed into strips `LONGEST` heights wide, the widest first, each
+    into the first strip with room (first fit decreasing), `GAP` pixels apart."""
+    width = strip_width(height)
     strips: list[list] = []  # [pixels used, [(index, x0)]]
     for index in sorted(range(len(crops)), key=lambda k: -crops[k].shape[1]):
         room = crops[index].shape[1] + GAP
@@ -122,7 +130,7 @@ def packed(crops: list[np.ndarray]) -> list[Strip]:
         strip[0] += room
     out = []
     for _, placed in strips:
-        image = np.full((REC_HEIGHT, width, 3), PAD_GREY, np.uint8)
+        image = np.full((height, width, 3), PAD_GREY, np.uint8)
         for index, x0 in placed:
             image[:, x0:x0 + crops[index].shape[1]] = crops[index]
         out.append(Strip(image, tuple((index, x0, x0 + crops[index].shape[1]) for index, x0 in placed)))

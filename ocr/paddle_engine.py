@@ -17,13 +17,14 @@ from pathlib import Path
 
 from disclosure.ocr.crop_shapes import (
     GAP,
-    LONGEST,
     PAD_GREY,
     REC_HEIGHT,
+    STRIP_HEIGHT,
     at_rec_height,
     is_narrow,
     packed,
     pieces,
+    strip_width,
     to_bucket,
 )
 from disclosure.ocr.ctc_reading import CropReading, CtcReader, joined
@@ -160,7 +161,15 @@ def _first_run_full(recognizer) -> None:
     of the process, and a page's first run is any number of strips."""
     import numpy as np
 
-    recognizer([np.full((REC_HEIGHT, LONGEST * REC_HEIGHT + GAP, 3), PAD_GREY, np.uint8)] * recognizer.rec_batch_num)
+    strip = np.full((STRIP_HEIGHT, strip_width(STRIP_HEIGHT), 3), PAD_GREY, np.uint8)
+    _recognized(recognizer, [strip] * recognizer.rec_batch_num, STRIP_HEIGHT)
+
+
+def _recognized(recognizer, images: list, height: int):
+    """PaddleOCR's recogniser run on images `height` pixels high, read at that height: it resizes
+    every input to the height of its `rec_image_shape`, which is therefore set for each run."""
+    recognizer.rec_image_shape = [3, height, height]
+    return recognizer(images)
 
 
 def _loaded(models: OcrModels):
@@ -237,9 +246,10 @@ def detect_lines(image, models: OcrModels) -> list[tuple[int, int, int, int]]:
     return [box for box in found if box is not None]
 
 
-def recognize_lines(image, boxes: list[tuple[int, int, int, int]], models: OcrModels) -> list[OcrLine | None]:
+def recognize_lines(image, boxes: list[tuple[int, int, int, int]], models: OcrModels,
+                    strip_height: int = STRIP_HEIGHT) -> list[OcrLine | None]:
     """Each detected line recognised from its box; None where it read as nothing sure enough."""
-    readings = recognize_crops([image[top:bottom, x0:x1] for x0, top, x1, bottom in boxes], models)
+    readings = recognize_crops([image[top:bottom, x0:x1] for x0, top, x1, bottom in boxes], models, strip_height)
     return [OcrLine(r.text, r.confidence, tuple(float(v) for v in box)) if r.text and r.confidence >= DROP_SCORE
             else None for box, r in zip(boxes, readings)]
 
@@ -250,10 +260,10 @@ def read_lines(image, models: OcrModels) -> list[OcrLine]:
     return [line for line in recognize_lines(image, detect_lines(image, models), models) if line is not None]
 
 
-def recognize_crops(crops: list, models: OcrModels) -> list[CropReading]:
+def recognize_crops(crops: list, models: OcrModels, strip_height: int = STRIP_HEIGHT) -> list[CropReading]:
     """Recognition only (no detection) of each crop, crops of the same print once: number cells in
-    batches, labels and prose packed into strips (`ocr.crop_shapes`). A long line is read in
-    pieces, and their readings joined."""
+    batches at `REC_HEIGHT`, labels and prose packed into strips `strip_height` pixels high
+    (`ocr.crop_shapes`). A long line is read in pieces, and their readings joined."""
     import numpy as np
 
     if not crops:
@@ -269,16 +279,17 @@ def recognize_crops(crops: list, models: OcrModels) -> list[CropReading]:
     distinct = sorted(set(firsts))
     scaled = [at_rec_height(flat[k]) for k in distinct]
     narrow = [(k, crop) for k, crop in zip(distinct, scaled) if is_narrow(crop)]
-    wide = [(k, crop) for k, crop in zip(distinct, scaled) if not is_narrow(crop)]
+    # scaled down from the crop itself, not from its copy at REC_HEIGHT: resampled once
+    wide = [(k, at_rec_height(flat[k], strip_height)) for k, crop in zip(distinct, scaled) if not is_narrow(crop)]
     read: dict[int, CropReading] = {}
     if narrow:
         batch = [to_bucket(crop) for _, crop in narrow]
         # batches are filled up (with the narrowest crop, the cheapest), so that each has one of a few shapes
         spare = -len(batch) % recognizer.rec_batch_num
-        probs, _ = recognizer(batch + [min(batch, key=lambda c: c.shape[1])] * spare)
+        probs, _ = _recognized(recognizer, batch + [min(batch, key=lambda c: c.shape[1])] * spare, REC_HEIGHT)
         read.update((k, read_probs(p)) for (k, _), p in zip(narrow, probs))
-    strips = packed([crop for _, crop in wide])
-    probs, _ = recognizer([strip.image for strip in strips]) if strips else ([], None)
+    strips = packed([crop for _, crop in wide], strip_height)
+    probs, _ = _recognized(recognizer, [strip.image for strip in strips], strip_height) if strips else ([], None)
     for strip, steps in zip(strips, probs):
         step = strip.image.shape[1] / len(steps)
         for index, x0, x1 in strip.spans:

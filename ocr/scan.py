@@ -329,25 +329,30 @@ def _lines_needed(image: np.ndarray, boxes: list[tuple[int, int, int, int]], mod
     the tables have ended there. A page without ruled tables is read whole, in one run of the
     recogniser: reading in two runs costs strips left part empty.
 
+    On the page that `opens` the report, its first lines, the title, are read apart: the agency's
+    name is taken from them, and packed into strips with other lines a character of it read
+    otherwise, by how the strips fell (淮安 as 准安 or 雅安).
+
     Without `prose`, a paragraph's lines are not read at all: only the short lines (headings
-    among them) and, on the page that `opens` the report, its first lines."""
+    among them) and the title."""
+    title = sorted(range(len(boxes)), key=lambda k: boxes[k][1])[:_TITLE_LINES] if opening else []
+    read = dict(zip(title, recognize_lines(image, [boxes[k] for k in title], models)))
     widest = max((x1 - x0 for x0, _, x1, _ in boxes), default=0)
     if not prose:
-        title = sorted(range(len(boxes)), key=lambda k: boxes[k][1])[:_TITLE_LINES] if opening else []
         # a paragraph's width: most of a prose page's lines are full ones, and a box that runs
         # wider (a line joined to a page number or a seal's remains) is not the measure of them
         full = sorted(x1 - x0 for x0, _, x1, _ in boxes)[int(0.8 * (len(boxes) - 1))] if boxes else 0
-        wanted = [k for k in range(len(boxes)) if k in title or not _in_paragraph(k, boxes, full)]
-        read = dict(zip(wanted, recognize_lines(image, [boxes[k] for k in wanted], models)))
+        wanted = [k for k in range(len(boxes)) if k not in read and not _in_paragraph(k, boxes, full)]
+        read.update(zip(wanted, recognize_lines(image, [boxes[k] for k in wanted], models)))
         return [read[k] for k in range(len(boxes)) if read.get(k) is not None]
     split = tables_ended is not None and tables_bottom is not None
-    first = [k for k, (x0, top, x1, _) in enumerate(boxes)
-             if not split or x1 - x0 <= _HEADING_WIDTH * widest or top < tables_bottom]
-    read = dict(zip(first, recognize_lines(image, [boxes[k] for k in first], models)))
+    first = [k for k, (x0, top, x1, _) in enumerate(boxes) if k not in read
+             and (not split or x1 - x0 <= _HEADING_WIDTH * widest or top < tables_bottom)]
+    read.update(zip(first, recognize_lines(image, [boxes[k] for k in first], models)))
     end = None
     if split:
         above: list[str] = []
-        for k in sorted((k for k in first if read[k] is not None), key=lambda k: boxes[k][1]):
+        for k in sorted((k for k in read if read[k] is not None), key=lambda k: boxes[k][1]):
             above.append(read[k].text)
             if tables_ended(above):
                 end = boxes[k][3]

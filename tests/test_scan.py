@@ -283,13 +283,25 @@ def test_a_scan_is_read_with_the_ocr_threads_asked_for(tmp_path, monkeypatch, as
 
 @pytest.mark.slow
 @pytest.mark.ocr
-def test_labels_prose_and_numbers_read_together_are_each_read_as_printed():
+def test_labels_prose_and_numbers_read_together_are_each_read_as_printed(monkeypatch):
     # labels and prose are packed side by side into strips and each read from the time steps over
-    # it; a line longer than a strip is read in pieces; number cells are read in batches
+    # it, at the strips' lower height; a line longer than a strip is read in pieces; number cells
+    # are read in batches at the recogniser's own height
     import unicodedata
 
+    from disclosure.ocr import paddle_engine
+    from disclosure.ocr.crop_shapes import REC_HEIGHT, STRIP_HEIGHT, strip_width
     from disclosure.ocr.paddle_engine import recognize_crops
     from tests.test_scan_parts import _printed, _printed_line
+
+    runs = []
+    recognized = paddle_engine._recognized
+
+    def recording(recognizer, images, height):
+        runs.append((height, {image.shape[:2] for image in images}))
+        return recognized(recognizer, images, height)
+
+    monkeypatch.setattr(paddle_engine, "_recognized", recording)
 
     texts = ["（一）本机关不掌握相关政府信息", "申请人情况", "法人或其他组织", "行政复议", "总计",
              "2021年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》，全年共受理政府信息公开申请",
@@ -304,6 +316,10 @@ def test_labels_prose_and_numbers_read_together_are_each_read_as_printed():
     assert [r.digits for r in readings[len(texts):]] == numbers
     assert all(r.confidence > 0.8 for r in readings[:len(texts)]), [r.confidence for r in readings]
     assert all(r.digits_confidence > 0.8 for r in readings[len(texts):]), [r.digits_confidence for r in readings]
+    # one run of number cells at 48 pixels, one of strips at 32, each image as high as its run
+    assert [height for height, _ in runs] == [REC_HEIGHT, STRIP_HEIGHT]
+    assert all(shape[0] == REC_HEIGHT for shape in runs[0][1])
+    assert runs[1][1] == {(STRIP_HEIGHT, strip_width(STRIP_HEIGHT))}
 
 
 @pytest.mark.slow

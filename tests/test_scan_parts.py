@@ -10,8 +10,18 @@ import numpy as np
 import pytest
 
 from disclosure.layout.page_rows import _value_columns, grid_rows
-from disclosure.ocr.cell_reading import _text_lines, _with_faint_edges
-from disclosure.ocr.crop_shapes import GAP, LONGEST, REC_HEIGHT, at_rec_height, is_narrow, packed, pieces, to_bucket
+from disclosure.ocr.cell_reading import _text_lines, _with_faint_edges, _with_leading_minus
+from disclosure.ocr.crop_shapes import (
+    GAP,
+    LONGEST,
+    REC_HEIGHT,
+    STRIP_HEIGHT,
+    at_rec_height,
+    is_narrow,
+    packed,
+    pieces,
+    to_bucket,
+)
 from disclosure.ocr.origin import Box, Origin
 from disclosure.ocr.paddle_engine import threads_per_worker
 from disclosure.ocr.page_model import Grid, GridCell, PageLine
@@ -109,6 +119,28 @@ def test_the_faint_strokes_of_a_blurred_glyph_beside_its_stem_stay_in_its_crop()
     assert _with_faint_edges(line, 20, 31) == (20, 31)
 
 
+def test_a_faint_minus_sign_before_a_number_stays_in_its_crop_and_other_marks_do_not():
+    # "-4" scanned at 150 dpi and blurred: the digit's print starts at column 20, the minus before
+    # it is a bar three rows thick about the middle of the line, far lighter than print's level
+    line = np.full((15, 40), 250, np.uint8)
+    line[1:14, 20:30] = 120
+    line[6:9, 11:19] = 200
+    assert _with_leading_minus(line, 20) == 11
+    # a dot on the baseline, a mark as tall as a glyph (a seal's remains), a bar too short, and a
+    # bar a character away are no minus sign of the number
+    for marks in [(slice(11, 14), slice(15, 18)), (slice(2, 13), slice(12, 19)), (slice(6, 9), slice(17, 19)),
+                  (slice(6, 9), slice(2, 10))]:
+        other = np.full((15, 40), 250, np.uint8)
+        other[1:14, 20:30] = 120
+        other[marks] = 200
+        assert _with_leading_minus(other, 20) == 20, marks
+    # on a page the scanner's lighting greyed, the bar is measured from its paper
+    greyed = np.where(line == 250, 210, line).astype(np.uint8)
+    assert _with_leading_minus(greyed, 20) == 20
+    greyed[6:9, 11:19] = 170
+    assert _with_leading_minus(greyed, 20) == 11
+
+
 def _vertical(x: float, top: float, bottom: float) -> Rule:
     return Rule(False, Box(x - 1, top, x + 1, bottom))
 
@@ -193,9 +225,10 @@ def test_number_cells_are_brought_to_a_few_recogniser_widths_with_their_print_un
 
 def test_wider_crops_are_packed_into_strips_of_one_width_apart_and_untouched():
     rng = np.random.default_rng(5)
-    crops = [rng.integers(0, 120, (48, int(w), 3), dtype=np.uint8) for w in rng.integers(140, LONGEST * 48, 60)]
+    crops = [rng.integers(0, 120, (STRIP_HEIGHT, int(w), 3), dtype=np.uint8)
+             for w in rng.integers(100, LONGEST * STRIP_HEIGHT, 60)]
     strips = packed(crops)
-    assert len({strip.image.shape for strip in strips}) == 1
+    assert {strip.image.shape for strip in strips} == {(STRIP_HEIGHT, LONGEST * STRIP_HEIGHT + GAP, 3)}
     placed = sorted(index for strip in strips for index, _, _ in strip.spans)
     assert placed == list(range(len(crops)))  # each crop once
     for strip in strips:
@@ -344,7 +377,7 @@ def _recognised_as(page: list, monkeypatch) -> list:
 
     asked = []
 
-    def recognize(image, boxes, models):
+    def recognize(image, boxes, models, strip_height=None):
         asked.extend(boxes)
         return [OcrLine(dict(page)[box], 0.99, tuple(map(float, box))) for box in boxes]
 
