@@ -98,7 +98,12 @@ def _with_leading_minus(gray: np.ndarray, first: int) -> int:
     `_print_columns` takes it for a seal's remains; without it, "-4" is read "4", sure of itself."""
     height = gray.shape[0]
     start = max(first - height, 0)
-    faint = gray[:, start:first] < float(np.percentile(gray, 90)) - _FAINT_PRINT
+    before = gray[:, start:first]
+    # nothing before the print darker than the line's lightest less _FAINT_PRINT: nothing fainter
+    # than its paper either (most cells: the print stands clear of the cell's edge), found cheaply
+    if not before.size or int(before.min()) >= int(gray.max()) - _FAINT_PRINT:
+        return first
+    faint = before < float(np.percentile(gray, 90)) - _FAINT_PRINT
     counts = faint.sum(axis=0)
     cols = np.flatnonzero(counts)
     if not cols.size:
