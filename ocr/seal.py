@@ -54,12 +54,11 @@ class Ink:
     paper: float
 
 
-def _colour(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Luma, and the colour planes Cb and Cr centred on grey."""
-    import cv2
-
-    ycc = cv2.cvtColor(image, cv2.COLOR_BGR2YCrCb).astype(np.float32)
-    return ycc[..., 0], ycc[..., 2] - 128.0, ycc[..., 1] - 128.0
+def _planes(ycc: np.ndarray, window: tuple[slice, slice]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Luma, and the colour planes Cb and Cr centred on grey, of a window of the page in YCrCb, as
+    floats: made a seal's window at a time, since a whole page's planes held 0.2 GB at their peak."""
+    part = ycc[window].astype(np.float32)
+    return part[..., 0], part[..., 2] - 128.0, part[..., 1] - 128.0
 
 
 def _ink_of(luma: np.ndarray, cb: np.ndarray, cr: np.ndarray, unprinted: np.ndarray, paper: float) -> Ink | None:
@@ -80,16 +79,16 @@ def _ink_of(luma: np.ndarray, cb: np.ndarray, cr: np.ndarray, unprinted: np.ndar
 
 
 def _unprinted(luma: np.ndarray, window: tuple[slice, slice]) -> np.ndarray:
-    """Of the page's pixels in `window`, those not much darker than those around them: paper or
-    ink, not a stroke of print. Only a seal's window is looked at: the median over the whole page
-    cost more than the rest of taking the seal out."""
+    """Of the page's pixels in `window` (`luma`: the page's, 8 bits), those not much darker than
+    those around them: paper or ink, not a stroke of print. Only a seal's window is looked at: the
+    median over the whole page cost more than the rest of taking the seal out."""
     import cv2
 
     reach = _AROUND // 2  # the pixels beyond the window that the median at its edge takes in
     rows, cols = window
     top, left = max(rows.start - reach, 0), max(cols.start - reach, 0)
     bottom, right = min(rows.stop + reach, luma.shape[0]), min(cols.stop + reach, luma.shape[1])
-    around = cv2.medianBlur(np.clip(luma[top:bottom, left:right], 0, 255).astype(np.uint8), _AROUND)
+    around = cv2.medianBlur(luma[top:bottom, left:right], _AROUND)
     inner = (slice(rows.start - top, rows.stop - top), slice(cols.start - left, cols.stop - left))
     return luma[window] >= _NOT_PRINT * around[inner].astype(np.float32)
 
@@ -100,8 +99,8 @@ def unmix_seal(image: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     keeps colour at half resolution."""
     import cv2
 
-    luma, cb, cr = _colour(image)
-    strength = np.hypot(cb, cr)
+    ycc = cv2.cvtColor(image, cv2.COLOR_BGR2YCrCb)
+    strength = np.hypot(ycc[..., 2].astype(np.float32) - 128.0, ycc[..., 1].astype(np.float32) - 128.0)
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     coloured = strength > _SEAL_CHROMA
     if coloured.sum() < _SMALLEST_SEAL:
@@ -117,27 +116,27 @@ def unmix_seal(image: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         inside = labels[window] == index
         # the paper around the seal, not under it (a solid disc covers most of its own box);
         # lighting varies over a page
-        around = luma[max(y - h // 4, 0):y + h + h // 4, max(x - w // 4, 0):x + w + w // 4]
-        paper = float(np.percentile(around, 95))
-        ink = _ink_of(luma[window][inside], cb[window][inside], cr[window][inside],
-                      _unprinted(luma, window)[inside], paper)
+        around = ycc[max(y - h // 4, 0):y + h + h // 4, max(x - w // 4, 0):x + w + w // 4, 0]
+        paper = float(np.percentile(around.astype(np.float32), 95))
+        luma, cb, cr = _planes(ycc, window)
+        ink = _ink_of(luma[inside], cb[inside], cr[inside], _unprinted(ycc[..., 0], window)[inside], paper)
         seals.append((window, inside, paper, ink, int(coloured[window][inside].sum())))
     measured = [s for s in seals if s[3] is not None]
     if not measured:
         return gray, None
     # a piece of a seal too pale to measure alone is of the same ink as the page's largest seal
     largest = max(measured, key=lambda s: s[4])[3]
-    out = gray.astype(np.float32)
+    out = gray.copy()
     zone = np.zeros(gray.shape, bool)
     for window, inside, paper, ink, _ in seals:
         ink = ink or replace(largest, paper=paper)
-        cleaned, covered = _unmixed(luma[window], cb[window], cr[window], ink)
+        cleaned, covered = _unmixed(*_planes(ycc, window), ink)
         covered &= inside
-        out[window][covered] = cleaned[covered]
+        out[window][covered] = cleaned[covered].astype(np.uint8)  # 0 to 255 already
         zone[window] |= covered
     if not zone.any():
         return gray, None
-    return np.clip(out, 0, 255).astype(np.uint8), zone
+    return out, zone
 
 
 def _unmixed(luma: np.ndarray, cb: np.ndarray, cr: np.ndarray, ink: Ink) -> tuple[np.ndarray, np.ndarray]:
