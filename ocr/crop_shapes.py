@@ -87,10 +87,12 @@ def at_rec_height(crop: np.ndarray, rec_height: int = REC_HEIGHT) -> np.ndarray:
 
 
 def is_narrow(crop: np.ndarray) -> bool:
-    """A crop at the recogniser's height that is read padded to a bucket in a batch (a number cell),
-    not packed into a strip. Packed beside other crops, number cells lost a faint leading minus sign
-    without a trace ("-4" read "4"), where read in a batch it stays doubtful (".4")."""
-    return crop.shape[1] <= _WIDTH_BUCKETS[-1] * REC_HEIGHT
+    """A crop that, brought to the recogniser's height (`at_rec_height`), is read padded to a bucket
+    in a batch (a number cell), not packed into a strip. Packed beside other crops, number cells
+    lost a faint leading minus sign without a trace ("-4" read "4"), where read in a batch it stays
+    doubtful (".4")."""
+    height, width = crop.shape[:2]
+    return math.ceil(REC_HEIGHT * width / height) <= _WIDTH_BUCKETS[-1] * REC_HEIGHT
 
 
 def to_bucket(crop: np.ndarray) -> np.ndarray:

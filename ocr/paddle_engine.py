@@ -246,10 +246,9 @@ def detect_lines(image, models: OcrModels) -> list[tuple[int, int, int, int]]:
     return [box for box in found if box is not None]
 
 
-def recognize_lines(image, boxes: list[tuple[int, int, int, int]], models: OcrModels,
-                    strip_height: int = STRIP_HEIGHT) -> list[OcrLine | None]:
+def recognize_lines(image, boxes: list[tuple[int, int, int, int]], models: OcrModels) -> list[OcrLine | None]:
     """Each detected line recognised from its box; None where it read as nothing sure enough."""
-    readings = recognize_crops([image[top:bottom, x0:x1] for x0, top, x1, bottom in boxes], models, strip_height)
+    readings = recognize_crops([image[top:bottom, x0:x1] for x0, top, x1, bottom in boxes], models)
     return [OcrLine(r.text, r.confidence, tuple(float(v) for v in box)) if r.text and r.confidence >= DROP_SCORE
             else None for box, r in zip(boxes, readings)]
 
@@ -260,10 +259,11 @@ def read_lines(image, models: OcrModels) -> list[OcrLine]:
     return [line for line in recognize_lines(image, detect_lines(image, models), models) if line is not None]
 
 
-def recognize_crops(crops: list, models: OcrModels, strip_height: int = STRIP_HEIGHT) -> list[CropReading]:
+def recognize_crops(crops: list, models: OcrModels) -> list[CropReading]:
     """Recognition only (no detection) of each crop, crops of the same print once: number cells in
-    batches at `REC_HEIGHT`, labels and prose packed into strips `strip_height` pixels high
-    (`ocr.crop_shapes`). A long line is read in pieces, and their readings joined."""
+    batches at `REC_HEIGHT`, labels and prose packed into strips `STRIP_HEIGHT` pixels high
+    (`ocr.crop_shapes`), each brought to its height from the crop itself. A long line is read in
+    pieces, and their readings joined."""
     import numpy as np
 
     if not crops:
@@ -277,10 +277,8 @@ def recognize_crops(crops: list, models: OcrModels, strip_height: int = STRIP_HE
     flat = [piece for parts in cut for piece in parts]
     firsts = same_print(flat)
     distinct = sorted(set(firsts))
-    scaled = [at_rec_height(flat[k]) for k in distinct]
-    narrow = [(k, crop) for k, crop in zip(distinct, scaled) if is_narrow(crop)]
-    # scaled down from the crop itself, not from its copy at REC_HEIGHT: resampled once
-    wide = [(k, at_rec_height(flat[k], strip_height)) for k, crop in zip(distinct, scaled) if not is_narrow(crop)]
+    narrow = [(k, at_rec_height(flat[k])) for k in distinct if is_narrow(flat[k])]
+    wide = [(k, at_rec_height(flat[k], STRIP_HEIGHT)) for k in distinct if not is_narrow(flat[k])]
     read: dict[int, CropReading] = {}
     if narrow:
         batch = [to_bucket(crop) for _, crop in narrow]
@@ -288,8 +286,8 @@ def recognize_crops(crops: list, models: OcrModels, strip_height: int = STRIP_HE
         spare = -len(batch) % recognizer.rec_batch_num
         probs, _ = _recognized(recognizer, batch + [min(batch, key=lambda c: c.shape[1])] * spare, REC_HEIGHT)
         read.update((k, read_probs(p)) for (k, _), p in zip(narrow, probs))
-    strips = packed([crop for _, crop in wide], strip_height)
-    probs, _ = _recognized(recognizer, [strip.image for strip in strips], strip_height) if strips else ([], None)
+    strips = packed([crop for _, crop in wide], STRIP_HEIGHT)
+    probs, _ = _recognized(recognizer, [strip.image for strip in strips], STRIP_HEIGHT) if strips else ([], None)
     for strip, steps in zip(strips, probs):
         step = strip.image.shape[1] / len(steps)
         for index, x0, x1 in strip.spans:

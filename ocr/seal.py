@@ -117,10 +117,10 @@ def unmix_seal(image: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         # the paper around the seal, not under it (a solid disc covers most of its own box);
         # lighting varies over a page
         around = ycc[max(y - h // 4, 0):y + h + h // 4, max(x - w // 4, 0):x + w + w // 4, 0]
-        paper = float(np.percentile(around.astype(np.float32), 95))
-        luma, cb, cr = _planes(ycc, window)
+        paper = float(np.percentile(around.astype(np.float32), 95))  # on floats, as it was computed before
+        planes = luma, cb, cr = _planes(ycc, window)
         ink = _ink_of(luma[inside], cb[inside], cr[inside], _unprinted(ycc[..., 0], window)[inside], paper)
-        seals.append((window, inside, paper, ink, int(coloured[window][inside].sum())))
+        seals.append((window, inside, paper, ink, int(coloured[window][inside].sum()), planes))
     measured = [s for s in seals if s[3] is not None]
     if not measured:
         return gray, None
@@ -128,9 +128,9 @@ def unmix_seal(image: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     largest = max(measured, key=lambda s: s[4])[3]
     out = gray.copy()
     zone = np.zeros(gray.shape, bool)
-    for window, inside, paper, ink, _ in seals:
+    for window, inside, paper, ink, _, planes in seals:
         ink = ink or replace(largest, paper=paper)
-        cleaned, covered = _unmixed(*_planes(ycc, window), ink)
+        cleaned, covered = _unmixed(*planes, ink)
         covered &= inside
         out[window][covered] = cleaned[covered].astype(np.uint8)  # 0 to 255 already
         zone[window] |= covered

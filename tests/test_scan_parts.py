@@ -377,7 +377,7 @@ def _recognised_as(page: list, monkeypatch) -> list:
 
     asked = []
 
-    def recognize(image, boxes, models, strip_height=None):
+    def recognize(image, boxes, models):
         asked.extend(boxes)
         return [OcrLine(dict(page)[box], 0.99, tuple(map(float, box))) for box in boxes]
 
