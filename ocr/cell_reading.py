@@ -8,6 +8,8 @@ alternatives the recogniser gave some weight.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from disclosure.ocr.origin import Box
@@ -91,6 +93,19 @@ def _print_columns(gray: np.ndarray, ink: np.ndarray, dpi: float) -> np.ndarray:
     return np.concatenate(groups)
 
 
+def _paper(gray: np.ndarray) -> float:
+    """The grey of a line's paper: its 90th percentile, as `np.percentile` has it (linear between
+    the two nearest), at a tenth of its cost, since every number cell asks it."""
+    flat = gray.ravel()
+    at = (flat.size - 1) * 0.9
+    low = math.floor(at)
+    high, share = min(low + 1, flat.size - 1), at - low
+    ordered = np.partition(flat, (low, high))
+    below, above = float(ordered[low]), float(ordered[high])
+    # numpy's own interpolation, from the nearer end, so that the two agree to the last bit
+    return above - (above - below) * (1 - share) if share >= 0.5 else below + (above - below) * share
+
+
 def _with_leading_minus(gray: np.ndarray, first: int) -> int:
     """The first column of a line of print moved left over a minus sign before it: a short bar,
     darker than the paper, about the middle of the line's height, within a character's width of
@@ -103,7 +118,7 @@ def _with_leading_minus(gray: np.ndarray, first: int) -> int:
     # than its paper either (most cells: the print stands clear of the cell's edge), found cheaply
     if not before.size or int(before.min()) >= int(gray.max()) - _FAINT_PRINT:
         return first
-    faint = before < float(np.percentile(gray, 90)) - _FAINT_PRINT
+    faint = before < _paper(gray) - _FAINT_PRINT
     counts = faint.sum(axis=0)
     cols = np.flatnonzero(counts)
     if not cols.size:
@@ -128,7 +143,7 @@ def _with_faint_edges(gray: np.ndarray, first: int, last: int) -> tuple[int, int
     as faint strokes do, and cost its reading."""
     if 2 * (last - first + 1) >= gray.shape[0]:
         return first, last
-    faint = (gray < float(np.percentile(gray, 90)) - _FAINT_PRINT).any(axis=0)
+    faint = (gray < _paper(gray) - _FAINT_PRINT).any(axis=0)
     while first > 0 and faint[first - 1]:
         first -= 1
     while last + 1 < len(faint) and faint[last + 1]:

@@ -105,6 +105,34 @@ def to_bucket(crop: np.ndarray) -> np.ndarray:
                               value=(PAD_GREY,) * 3)
 
 
+def as_paddle_pads(crops: list[tuple[int, np.ndarray]], batch: int) -> list[tuple[int, np.ndarray]]:
+    """(key, crop) pairs of crops padded `to_bucket`, each padded further as PaddleOCR's recogniser
+    pads it when given them all `batch` to a run: in the order of their widths (its own sort),
+    each run as wide as its widest. The list is filled up with the narrowest, as it was given."""
+    import cv2
+
+    if not crops:
+        return []
+    narrowest = min((crop for _, crop in crops), key=lambda crop: crop.shape[1])
+    given = [*crops, *[(None, narrowest)] * (-len(crops) % batch)]
+    order = np.argsort(np.array([crop.shape[1] / float(crop.shape[0]) for _, crop in given]))
+    out = []
+    for at in range(0, len(order), batch):
+        run = [given[k] for k in order[at:at + batch]]
+        width = max(crop.shape[1] for _, crop in run)
+        out += [(key, cv2.copyMakeBorder(crop, 0, 0, 0, width - crop.shape[1], cv2.BORDER_CONSTANT,
+                                         value=(PAD_GREY,) * 3)) for key, crop in run if key is not None]
+    return out
+
+
+def by_bucket(crops: list[tuple[int, np.ndarray]]) -> list[list[tuple[int, np.ndarray]]]:
+    """(key, crop) pairs of crops padded `to_bucket`, in groups of one width, narrowest first."""
+    groups: dict[int, list[tuple[int, np.ndarray]]] = {}
+    for key, crop in crops:
+        groups.setdefault(crop.shape[1], []).append((key, crop))
+    return [groups[width] for width in sorted(groups)]
+
+
 @dataclass(frozen=True)
 class Strip:
     """Crops side by side, and where each lies: (its index in the packed list, x0, x1) in pixels."""

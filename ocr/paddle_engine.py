@@ -20,7 +20,9 @@ from disclosure.ocr.crop_shapes import (
     PAD_GREY,
     REC_HEIGHT,
     STRIP_HEIGHT,
+    as_paddle_pads,
     at_rec_height,
+    by_bucket,
     is_narrow,
     packed,
     pieces,
@@ -129,6 +131,12 @@ REC_IMAGE_SHAPE = f"3, {REC_HEIGHT}, {REC_HEIGHT}"
 # crops the recogniser reads in one run: PaddleOCR's default 6 read no faster on two cores and held
 # 80 MB more at its peak (a batch's activations); fewer than 3 read slower (bench/README.md)
 REC_BATCH = 3
+# pixels of width in one run of the recogniser over number cells: twelve cells 48 wide, four of the
+# widest. A run costs as much as reading four to six cells, whatever their width, so narrow cells
+# are read more to a run. Each cell is first padded as PaddleOCR pads it among the REC_BATCH it
+# shares a run with (`as_paddle_pads`), and runs hold cells of one padded width: every cell is read
+# from the same pixels as three to a run, and on 38 scans every reading stayed (bench/README.md)
+NUMBER_RUN_WIDTH = 576
 
 
 def usable_cpus() -> int:
@@ -165,10 +173,12 @@ def _first_run_full(recognizer) -> None:
     _recognized(recognizer, [strip] * recognizer.rec_batch_num, STRIP_HEIGHT)
 
 
-def _recognized(recognizer, images: list, height: int):
-    """PaddleOCR's recogniser run on images `height` pixels high, read at that height: it resizes
-    every input to the height of its `rec_image_shape`, which is therefore set for each run."""
+def _recognized(recognizer, images: list, height: int, batch: int = REC_BATCH):
+    """PaddleOCR's recogniser run on images `height` pixels high, read at that height, `batch` to a
+    run: it resizes every input to the height of its `rec_image_shape` and reads `rec_batch_num`
+    at once, which are therefore set for each call."""
     recognizer.rec_image_shape = [3, height, height]
+    recognizer.rec_batch_num = batch
     return recognizer(images)
 
 
@@ -261,9 +271,9 @@ def read_lines(image, models: OcrModels) -> list[OcrLine]:
 
 def recognize_crops(crops: list, models: OcrModels) -> list[CropReading]:
     """Recognition only (no detection) of each crop, crops of the same print once: number cells in
-    batches at `REC_HEIGHT`, labels and prose packed into strips `STRIP_HEIGHT` pixels high
-    (`ocr.crop_shapes`), each brought to its height from the crop itself. A long line is read in
-    pieces, and their readings joined."""
+    runs of one width at `REC_HEIGHT` (`NUMBER_RUN_WIDTH`), labels and prose packed into strips
+    `STRIP_HEIGHT` pixels high (`ocr.crop_shapes`), each brought to its height from the crop
+    itself. A long line is read in pieces, and their readings joined."""
     import numpy as np
 
     if not crops:
@@ -277,15 +287,15 @@ def recognize_crops(crops: list, models: OcrModels) -> list[CropReading]:
     flat = [piece for parts in cut for piece in parts]
     firsts = same_print(flat)
     distinct = sorted(set(firsts))
-    narrow = [(k, at_rec_height(flat[k])) for k in distinct if is_narrow(flat[k])]
+    narrow = [(k, to_bucket(at_rec_height(flat[k]))) for k in distinct if is_narrow(flat[k])]
     wide = [(k, at_rec_height(flat[k], STRIP_HEIGHT)) for k in distinct if not is_narrow(flat[k])]
     read: dict[int, CropReading] = {}
-    if narrow:
-        batch = [to_bucket(crop) for _, crop in narrow]
-        # batches are filled up (with the narrowest crop, the cheapest), so that each has one of a few shapes
-        spare = -len(batch) % recognizer.rec_batch_num
-        probs, _ = _recognized(recognizer, batch + [min(batch, key=lambda c: c.shape[1])] * spare, REC_HEIGHT)
-        read.update((k, read_probs(p)) for (k, _), p in zip(narrow, probs))
+    for cells in by_bucket(as_paddle_pads(narrow, REC_BATCH)):
+        # runs are filled up (with a cell of the same width), so that each has one of a few shapes
+        size = max(1, NUMBER_RUN_WIDTH // cells[0][1].shape[1])
+        spare = -len(cells) % size
+        probs, _ = _recognized(recognizer, [crop for _, crop in cells] + [cells[0][1]] * spare, REC_HEIGHT, size)
+        read.update((k, read_probs(p)) for (k, _), p in zip(cells, probs))
     strips = packed([crop for _, crop in wide], STRIP_HEIGHT)
     probs, _ = _recognized(recognizer, [strip.image for strip in strips], STRIP_HEIGHT) if strips else ([], None)
     for strip, steps in zip(strips, probs):

@@ -11,7 +11,9 @@ layout looks for a table printed without rules (`layout.unruled_grid`).
 
 from __future__ import annotations
 
-from dataclasses import replace
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from disclosure.ocr import cell_reading
 from disclosure.ocr.ctc_reading import DIGIT_LOOKALIKES
@@ -30,11 +32,21 @@ def _as_cell_text(text: str) -> str:
     return mapped if mapped.strip() and all(ch.isdigit() or ch in " .,+-" for ch in mapped) else text
 
 
-def _touching(a: Box, b: Box, pad: float = 6) -> bool:
-    return a.x0 - pad <= b.x1 and b.x0 - pad <= a.x1 and a.top - pad <= b.bottom and b.top - pad <= a.bottom
+_TOUCH = 6  # pixels: rules this near each other touch (blur and a seal break a crossing)
 
 
 def _tables(rules: tuple[Rule, ...]) -> list[list[Rule]]:
+    """The rules in groups that touch, a horizontal rule touching a vertical one, each group a
+    table's; in the order of their first rule. Hundreds of segments a page, so every horizontal
+    rule is tested against every vertical one at once."""
+    import numpy as np
+
+    boxes = np.array([(r.box.x0, r.box.top, r.box.x1, r.box.bottom) for r in rules], dtype=float).reshape(-1, 4)
+    across = np.array([r.horizontal for r in rules], dtype=bool)
+    rows, cols = np.flatnonzero(across), np.flatnonzero(~across)
+    a, b = boxes[rows][:, None, :], boxes[cols][None, :, :]
+    touching = ((a[..., 0] - _TOUCH <= b[..., 2]) & (b[..., 0] - _TOUCH <= a[..., 2])
+                & (a[..., 1] - _TOUCH <= b[..., 3]) & (b[..., 1] - _TOUCH <= a[..., 3]))
     parent = list(range(len(rules)))
 
     def find(i: int) -> int:
@@ -43,10 +55,8 @@ def _tables(rules: tuple[Rule, ...]) -> list[list[Rule]]:
             i = parent[i]
         return i
 
-    for i, a in enumerate(rules):
-        for j in range(i + 1, len(rules)):
-            if a.horizontal != rules[j].horizontal and _touching(a.box, rules[j].box):
-                parent[find(i)] = find(j)
+    for i, j in zip(rows[np.nonzero(touching)[0]].tolist(), cols[np.nonzero(touching)[1]].tolist()):
+        parent[find(i)] = find(j)
     groups: dict[int, list[Rule]] = {}
     for i, rule in enumerate(rules):
         groups.setdefault(find(i), []).append(rule)
@@ -95,7 +105,21 @@ def _covered(ink, horizontal: bool, at: float, start: float, end: float) -> bool
         return False
     near = slice(max(centre - 3, 0), centre + 4)
     band = ink[near, low:high] if horizontal else ink[low:high, near].T
-    return band.size > 0 and float(band.mean(axis=1).max()) >= (_ROW_RULE_COVERAGE if horizontal else _COVERAGE)
+    # the share of the best line's pixels that are ink (a count, then one division: its mean)
+    return band.size > 0 and int(band.sum(axis=1).max()) / band.shape[1] >= (
+        _ROW_RULE_COVERAGE if horizontal else _COVERAGE)
+
+
+Covered = Callable[[bool, float, float, float], bool]
+
+
+def _coverage(ink) -> Covered:
+    """`_covered` on the page's rule ink, each run measured once: rows are settled, then
+    columns, then cells merged and streaks told from rules, asking again of the same runs."""
+    @functools.lru_cache(maxsize=None)
+    def covered(horizontal: bool, at: float, start: float, end: float) -> bool:
+        return _covered(ink, horizontal, at, start, end)
+    return covered
 
 
 _COVERAGE = 0.92
@@ -141,16 +165,17 @@ def _darkness(grey, y: float, x0: float, x1: float) -> float:
     return 255.0 - float(band.min(axis=0).mean()) if band.size else 0.0
 
 
-def _without_streaks(ys: list[float], xs: list[float], grey, ink, open_edges: set[float] = frozenset()) -> list[float]:
+def _without_streaks(ys: list[float], xs: list[float], grey, covered: Covered,
+                     open_edges: set[float] = frozenset()) -> list[float]:
     """Row boundaries without a scanner's roller streaks, which run the page's width far paler
     than the table's rules: one much paler than the table's rules (`_pale`), and the lighter of
     two too close to hold a row between them (a streak beside a rule)."""
-    dark = {y: _rule_darkness(grey, ink, y, xs) for y in ys}
+    dark = {y: _rule_darkness(grey, covered, y, xs) for y in ys}
     ruled = sorted(dark[y] for y in ys if y not in open_edges)
     reference = ruled[(3 * len(ruled)) // 4] if ruled else 0.0  # most of a table's boundaries are rules
     out: list[float] = []
     for y in ys:
-        if y not in open_edges and _pale(dark[y], reference, _runs_on(ink, y, xs)):
+        if y not in open_edges and _pale(dark[y], reference, _runs_on(covered, y, xs, grey.shape[1])):
             continue
         if out and y - out[-1] < _THINNEST_ROW:
             # two rules this close are a streak beside a rule only where one is much the paler:
@@ -175,21 +200,21 @@ def _pale(darkness: float, reference: float, runs_on: bool) -> bool:
     return darkness < (_PALE_RULE if runs_on else _PALEST_RULE) * reference
 
 
-def _rule_darkness(grey, ink, y: float, xs: list[float]) -> float:
+def _rule_darkness(grey, covered: Covered, y: float, xs: list[float]) -> float:
     """How dark a row boundary is where it runs: the mean darkness of the columns it covers."""
     runs = [_darkness(grey, y, xs[j], xs[j + 1]) for j in range(len(xs) - 1)
-            if _covered(ink, True, y, xs[j], xs[j + 1])]
+            if covered(True, y, xs[j], xs[j + 1])]
     return sum(runs) / len(runs) if runs else 0.0
 
 
-def _runs_on(ink, y: float, xs: list[float]) -> bool:
-    """Does the line at `y` go on past the table's left or right rule?"""
-    width = ink.shape[1]
-    return (_covered(ink, True, y, max(xs[0] - _MARGIN - 5, 0), xs[0] - 5)
-            or _covered(ink, True, y, xs[-1] + 5, min(xs[-1] + _MARGIN + 5, width)))
+def _runs_on(covered: Covered, y: float, xs: list[float], width: int) -> bool:
+    """Does the line at `y` go on past the table's left or right rule (on a page `width` wide)?"""
+    return (covered(True, y, max(xs[0] - _MARGIN - 5, 0), xs[0] - 5)
+            or covered(True, y, xs[-1] + 5, min(xs[-1] + _MARGIN + 5, width)))
 
 
-def _boundaries(rules: list[Rule], ink, grey=None) -> tuple[list[float], list[float], dict[float, list[bool]]]:
+def _boundaries(rules: list[Rule], covered: Covered,
+                grey=None) -> tuple[list[float], list[float], dict[float, list[bool]]]:
     """Row and column boundaries, and for each column boundary the rows it runs through.
 
     A column boundary is a vertical rule covering the full height of at least one row; a row
@@ -202,22 +227,34 @@ def _boundaries(rules: list[Rule], ink, grey=None) -> tuple[list[float], list[fl
     ys = sorted({*ys, *open_edges})
     candidates = _positions(rules, horizontal=False)
     for _ in range(2):
-        vertical = {x: [_covered(ink, False, x, ys[k], ys[k + 1]) for k in range(len(ys) - 1)] for x in candidates}
+        vertical = {x: [covered(False, x, ys[k], ys[k + 1]) for k in range(len(ys) - 1)] for x in candidates}
         xs = [x for x in candidates if any(vertical[x])]
         if len(xs) < 2:
             return ys, xs, vertical
         ys = [y for y in ys if y in open_edges
-              or any(_covered(ink, True, y, xs[j], xs[j + 1]) for j in range(len(xs) - 1))]
+              or any(covered(True, y, xs[j], xs[j + 1]) for j in range(len(xs) - 1))]
         if grey is not None:
-            ys = _without_streaks(ys, xs, grey, ink, open_edges)
-    return ys, xs, {x: [_covered(ink, False, x, ys[k], ys[k + 1]) for k in range(len(ys) - 1)] for x in xs}
+            ys = _without_streaks(ys, xs, grey, covered, open_edges)
+    return ys, xs, {x: [covered(False, x, ys[k], ys[k + 1]) for k in range(len(ys) - 1)] for x in xs}
 
 
-def _grid(rules: list[Rule], lines: list[PageLine], source: str, page: int,
-          read_cells: CellReader | None, ink, grey=None) -> tuple[Grid | None, set[int]]:
-    ys, xs, vertical = _boundaries(rules, ink, grey)
-    if len(xs) < 2 or len(ys) < 2:
-        return None, set()
+@dataclass(frozen=True)
+class _Layout:
+    """A ruled table's boundaries, and its cells: each merged cell's box, keyed by its top-left
+    base cell, and the merged cell each base cell belongs to."""
+
+    ys: list[float]
+    xs: list[float]
+    boxes: dict[tuple[int, int], Box]
+    owner: dict[tuple[int, int], tuple[int, int]]
+
+
+def _layout(rules: list[Rule], covered: Covered, grey=None) -> _Layout | None:
+    """The table's rows, columns and merged cells; None where it is no grid of two rows and two
+    columns or more."""
+    ys, xs, vertical = _boundaries(rules, covered, grey)
+    if len(xs) < 3 or len(ys) < 3:
+        return None
     rows, cols = len(ys) - 1, len(xs) - 1
     owner = {(i, j): (i, j) for i in range(rows) for j in range(cols)}
 
@@ -235,11 +272,23 @@ def _grid(rules: list[Rule], lines: list[PageLine], source: str, page: int,
         for j in range(cols):
             if j + 1 < cols and not vertical[xs[j + 1]][i]:
                 merge((i, j), (i, j + 1))
-            if i + 1 < rows and not _covered(ink, True, ys[i + 1], xs[j], xs[j + 1]):
+            if i + 1 < rows and not covered(True, ys[i + 1], xs[j], xs[j + 1]):
                 merge((i, j), (i + 1, j))
     members: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for cell in owner:
         members.setdefault(root(cell), []).append(cell)
+    boxes = {r: Box(xs[min(c[1] for c in cells)], ys[min(c[0] for c in cells)],
+                    xs[max(c[1] for c in cells) + 1], ys[max(c[0] for c in cells) + 1])
+             for r, cells in sorted(members.items())}
+    return _Layout(ys, xs, boxes, {cell: root(cell) for cell in owner})
+
+
+def _grid(layout: _Layout, lines: list[PageLine], source: str, page: int,
+          readings: dict[tuple[int, int], CellReading | None] | None) -> tuple[Grid, set[int]]:
+    """The table's grid, each cell's text from its own crop's reading (`readings`, by merged
+    cell) or, without them, from the page's lines whose centre it holds; and those lines."""
+    ys, xs, owner = layout.ys, layout.xs, layout.owner
+    rows, cols = len(ys) - 1, len(xs) - 1
     texts: dict[tuple[int, int], list[PageLine]] = {}
     used: set[int] = set()
     for index, line in enumerate(lines):
@@ -248,29 +297,25 @@ def _grid(rules: list[Rule], lines: list[PageLine], source: str, page: int,
             continue
         i = max(k for k in range(rows) if ys[k] <= y) if y < ys[-1] else rows - 1
         j = max(k for k in range(cols) if xs[k] <= x) if x < xs[-1] else cols - 1
-        texts.setdefault(root((i, j)), []).append(line)
+        texts.setdefault(owner[(i, j)], []).append(line)
         used.add(index)
-    boxes = {r: Box(xs[min(c[1] for c in cells)], ys[min(c[0] for c in cells)],
-                    xs[max(c[1] for c in cells) + 1], ys[max(c[0] for c in cells) + 1])
-             for r, cells in sorted(members.items())}
-    by_crop = dict(zip(boxes, read_cells(list(boxes.values()), True))) if read_cells and boxes else {}
     grid_rows = []
     for i in range(rows):
         row = []
         for j in range(cols):
-            if root((i, j)) != (i, j):
+            if owner[(i, j)] != (i, j):
                 row.append(GridCell(None, None))
                 continue
-            box = boxes[(i, j)]
             found = sorted(texts.get((i, j), []),
                            key=lambda line: (round(line.origin.box.top / 10), line.origin.box.x0))
             reading = CellReading("".join(line.text for line in found),
                                   min((line.origin.confidence for line in found), default=1.0))
-            if (i, j) in by_crop:  # every cell read from its own crop: the page's lines can run across rules
-                reading = by_crop[(i, j)] or CellReading("", 1.0)
+            if readings is not None:  # every cell read from its own crop: the page's lines can run across rules
+                reading = readings[(i, j)] or CellReading("", 1.0)
             row.append(GridCell(_as_cell_text(reading.text),
-                                Origin(source, reading.text, page=page, box=box, confidence=reading.confidence,
-                                       alternatives=reading.alternatives, doubts=reading.doubts)))
+                                Origin(source, reading.text, page=page, box=layout.boxes[(i, j)],
+                                       confidence=reading.confidence, alternatives=reading.alternatives,
+                                       doubts=reading.doubts)))
         grid_rows.append(tuple(row))
     return Grid(Box(xs[0], ys[0], xs[-1], ys[-1]), tuple(grid_rows)), used
 
@@ -307,13 +352,15 @@ def page_from_scan(scan: ScanPage, source: str, read_cells: CellReader | None = 
     `read_cells`, every cell is also read from its own crop, and that reading is taken over the
     page-level one (which can join neighbouring cells)."""
     lines = list(scan.lines)
-    grids, used = [], set()
     grey = scan.grey
-    ink = rule_ink(grey)
-    for rules in _tables(scan.rules):
-        grid, taken = _grid(rules, lines, source, scan.number, read_cells, ink, grey)
-        if grid is not None and len(grid.rows) > 1 and max(len(r) for r in grid.rows) > 1:
-            grids.append(grid)
-            used |= taken
+    covered = _coverage(rule_ink(grey))
+    grids, used = [], set()
+    for layout in (layout for layout in (_layout(rules, covered, grey) for rules in _tables(scan.rules)) if layout):
+        # a table's cells are read in a run of the reader of their own: packed with another
+        # table's labels into strips, labels read otherwise, and rows were lost
+        readings = dict(zip(layout.boxes, read_cells(list(layout.boxes.values()), True))) if read_cells else None
+        grid, taken = _grid(layout, lines, source, scan.number, readings)
+        grids.append(grid)
+        used |= taken
     words = tuple(PageLine(_as_cell_text(line.text), line.origin) for i, line in enumerate(lines) if i not in used)
     return PositionedPage(scan.number, scan.width, scan.height, (), tuple(grids), words)

@@ -298,9 +298,9 @@ def test_labels_prose_and_numbers_read_together_are_each_read_as_printed(monkeyp
     runs = []
     recognized = paddle_engine._recognized
 
-    def recording(recognizer, images, height):
-        runs.append((height, {image.shape[:2] for image in images}))
-        return recognized(recognizer, images, height)
+    def recording(recognizer, images, height, batch=paddle_engine.REC_BATCH):
+        runs.append((height, {image.shape[:2] for image in images}, batch, len(images)))
+        return recognized(recognizer, images, height, batch)
 
     monkeypatch.setattr(paddle_engine, "_recognized", recording)
 
@@ -317,10 +317,15 @@ def test_labels_prose_and_numbers_read_together_are_each_read_as_printed(monkeyp
     assert [r.digits for r in readings[len(texts):]] == numbers
     assert all(r.confidence > 0.8 for r in readings[:len(texts)]), [r.confidence for r in readings]
     assert all(r.digits_confidence > 0.8 for r in readings[len(texts):]), [r.digits_confidence for r in readings]
-    # one run of number cells at 48 pixels, one of strips at 32, each image as high as its run
-    assert [height for height, _ in runs] == [REC_HEIGHT, STRIP_HEIGHT]
-    assert all(shape[0] == REC_HEIGHT for shape in runs[0][1])
-    assert runs[1][1] == {(STRIP_HEIGHT, strip_width(STRIP_HEIGHT))}
+    # number cells at 48 pixels, a call for each width they are padded to, narrowest first, as many
+    # to a run as NUMBER_RUN_WIDTH holds and the runs filled up; then strips at 32
+    *numbers_runs, strips_run = runs
+    assert numbers_runs and all(height == REC_HEIGHT and len(shapes) == 1 for height, shapes, _, _ in numbers_runs)
+    widths = [next(iter(shapes))[1] for _, shapes, _, _ in numbers_runs]
+    assert widths == sorted(set(widths))
+    assert all(batch == paddle_engine.NUMBER_RUN_WIDTH // width and count % batch == 0
+               for width, (_, _, batch, count) in zip(widths, numbers_runs))
+    assert strips_run[:2] == (STRIP_HEIGHT, {(STRIP_HEIGHT, strip_width(STRIP_HEIGHT))})
 
 
 @pytest.mark.slow

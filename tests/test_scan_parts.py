@@ -8,15 +8,21 @@ import random
 import cv2
 import numpy as np
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from disclosure.layout.page_rows import _value_columns, grid_rows
-from disclosure.ocr.cell_reading import _text_lines, _with_faint_edges, _with_leading_minus
+from disclosure.ocr.cell_reading import _paper, _text_lines, _with_faint_edges, _with_leading_minus
 from disclosure.ocr.crop_shapes import (
     GAP,
     LONGEST,
+    PAD_GREY,
     REC_HEIGHT,
     STRIP_HEIGHT,
+    as_paddle_pads,
     at_rec_height,
+    by_bucket,
     is_narrow,
     packed,
     pieces,
@@ -427,3 +433,20 @@ def test_without_prose_only_headings_short_lines_and_the_title_are_read(monkeypa
     assert later == [page[1][1], page[4][1]]
     # with prose every line is read
     assert len(scan._lines_needed(None, boxes, None, None, None)) == 5
+
+
+@given(arrays(np.uint8, st.tuples(st.integers(1, 40), st.integers(1, 120)),
+              elements=st.one_of(st.integers(0, 255), st.sampled_from([0, 128, 200, 255]))))
+@example(np.array([[0] * 11 + [157, 206, 206]], np.uint8))  # interpolated from below, it is one bit off
+def test_a_lines_paper_is_its_90th_percentile_to_the_last_bit(gray):
+    assert _paper(gray) == float(np.percentile(gray, 90))
+
+
+def test_number_cells_are_padded_as_paddleocr_pads_them_three_to_a_run_then_grouped_by_width():
+    widths = [48, 72, 48, 96, 48]  # filled up to six with the narrowest: runs 48 48 48 | 48 72 96
+    crops = [(k, np.full((REC_HEIGHT, w, 3), k, np.uint8)) for k, w in enumerate(widths)]
+    padded = dict(as_paddle_pads(crops, 3))
+    assert {k: crop.shape[1] for k, crop in padded.items()} == {0: 48, 2: 48, 4: 48, 1: 96, 3: 96}
+    assert (padded[1][:, :72] == 1).all() and (padded[1][:, 72:] == PAD_GREY).all()
+    groups = by_bucket(list(padded.items()))
+    assert [[k for k, _ in group] for group in groups] == [[0, 2, 4], [1, 3]]
