@@ -87,8 +87,8 @@ def _networks_alone(runtime: str, threads: int, inputs: Path, queue) -> None:
     """Each list of crops read by `recognize_crops` and each page searched by the text detector,
     once to warm up and once timed; the probabilities of the first crops read as narrow batches."""
     warnings.simplefilter("ignore")
-    from disclosure.ocr.crop_shapes import at_rec_height, is_narrow, to_bucket
-    from disclosure.ocr.paddle_engine import engine, recognize_crops
+    from disclosure.ocr.crop_shapes import REC_HEIGHT, at_rec_height, is_narrow, to_bucket
+    from disclosure.ocr.paddle_engine import REC_BATCH, _recognized, engine, recognize_crops
 
     crop_calls, pages = pickle.loads(inputs.read_bytes())
     models = _models(runtime, threads)
@@ -105,12 +105,12 @@ def _networks_alone(runtime: str, threads: int, inputs: Path, queue) -> None:
     # the raw probabilities (softmax) of up to 120 narrow crops, in batches of the recogniser's size
     narrow = [to_bucket(crop) for crops in crop_calls for crop in map(at_rec_height, (c for c in crops if c.size))
               if is_narrow(crop)][:120]
-    size = recognizer.rec_batch_num
+    size = REC_BATCH
     probs = []
     for at in range(0, len(narrow), size):
         batch = narrow[at:at + size]
         if len(batch) == size and len({c.shape for c in batch}) == 1:
-            probs.extend(recognizer(batch)[0])
+            probs.extend(_recognized(recognizer, batch, REC_HEIGHT, size)[0])
     boxes = [sorted((int(q[:, 0].min()), int(q[:, 1].min()), int(q[:, 0].max()), int(q[:, 1].max()))
                     for q in (quads if quads is not None else [])) for quads in found]
     flat = [(r.text, r.confidence, r.digits, r.digits_confidence, r.alternatives) for call in readings for r in call]

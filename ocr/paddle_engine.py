@@ -170,7 +170,7 @@ def _first_run_full(recognizer) -> None:
     import numpy as np
 
     strip = np.full((STRIP_HEIGHT, strip_width(STRIP_HEIGHT), 3), PAD_GREY, np.uint8)
-    _recognized(recognizer, [strip] * recognizer.rec_batch_num, STRIP_HEIGHT)
+    _recognized(recognizer, [strip] * REC_BATCH, STRIP_HEIGHT)
 
 
 def _recognized(recognizer, images: list, height: int, batch: int = REC_BATCH):
