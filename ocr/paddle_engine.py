@@ -7,10 +7,13 @@ resize, batch and decode, so every crop is read the same way."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
+import tempfile
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -194,35 +197,51 @@ def _loaded(models: OcrModels):
         if models.runtime is OcrRuntime.ONNX:
             return _loaded_onnx(PaddleOCR, models)
         try:
-            ocr = PaddleOCR(det_model_dir=str(models.det), rec_model_dir=str(models.rec),
-                            cls_model_dir=str(models.cls), use_angle_cls=True, lang="ch", show_log=False,
-                            # PaddleOCR applies cpu_threads, and caps oneDNN's cache of compiled
-                            # shapes at 10, only when asked for oneDNN; paddle 3 uses it either way,
-                            # uncapped, and memory grows with every new crop width
-                            use_gpu=False, enable_mkldnn=True, cpu_threads=models.threads,
-                            # crops are padded to at least this width; the default 320 is six times
-                            # a number cell's width, and the recogniser's time grows with it
-                            rec_image_shape=REC_IMAGE_SHAPE, rec_batch_num=REC_BATCH)
-            _fold_recogniser(ocr.text_recognizer, models)
+            with _folded_copies(models) as (det, rec):
+                return _paddle_ocr(PaddleOCR, models, det, rec)
         except (ValueError, RuntimeError, OSError) as err:  # paddle's word for weights it cannot load
             raise OcrError(f"the OCR models in {models.det.parent} could not be loaded ({first_line(err)}); "
-                             f"name a folder of PP-OCR inference models with --ocr-models") from None
-        return ocr
+                           f"name a folder of PP-OCR inference models with --ocr-models") from None
 
 
-def _fold_recogniser(recognizer, models: OcrModels) -> None:
-    """The recogniser reads with its model's affine blocks folded (`ocr.folded_model`): the same
-    network, a sixth less of its time. A model that does not fold keeps PaddleOCR's predictor."""
-    from disclosure.ocr.folded_model import folded_predictor
+def _paddle_ocr(paddle_ocr, models: OcrModels, det: Path, rec: Path):
+    """PaddleOCR's pipeline on the models `det` and `rec` (folded copies of `models`' own, or those)
+    and `models`' angle classifier."""
+    return paddle_ocr(det_model_dir=str(det), rec_model_dir=str(rec),
+                      cls_model_dir=str(models.cls), use_angle_cls=True, lang="ch", show_log=False,
+                      # PaddleOCR applies cpu_threads, and caps oneDNN's cache of compiled
+                      # shapes at 10, only when asked for oneDNN; paddle 3 uses it either way,
+                      # uncapped, and memory grows with every new crop width
+                      use_gpu=False, enable_mkldnn=True, cpu_threads=models.threads,
+                      # crops are padded to at least this width; the default 320 is six times
+                      # a number cell's width, and the recogniser's time grows with it
+                      rec_image_shape=REC_IMAGE_SHAPE, rec_batch_num=REC_BATCH)
 
-    predictor = folded_predictor(models.rec, models.threads)
-    if predictor is not None:
-        recognizer.predictor = predictor
-        recognizer.input_tensor = predictor.get_input_handle(predictor.get_input_names()[0])
-        names = predictor.get_output_names()
-        # as PaddleOCR picks its recogniser's outputs: the softmax where the model names it
-        recognizer.output_tensors = [predictor.get_output_handle(name) for name in
-                                     (["softmax_0.tmp_0"] if "softmax_0.tmp_0" in names else names)]
+
+@contextlib.contextmanager
+def _folded_copies(models: OcrModels) -> Iterator[tuple[Path, Path]]:
+    """The detector's and the recogniser's model folders to load: folded copies in a temporary
+    folder, removed once PaddleOCR has loaded them (Paddle holds a model in memory once loaded);
+    the models' own folders where no temporary folder can be had."""
+    try:
+        scratch = tempfile.TemporaryDirectory(prefix="disclosure-ocr-", ignore_cleanup_errors=True)
+    except OSError:
+        yield models.det, models.rec
+        return
+    with scratch:
+        yield _folded(models.det, Path(scratch.name, "det")), _folded(models.rec, Path(scratch.name, "rec"))
+
+
+def _folded(folder: Path, scratch: Path) -> Path:
+    """The model in `folder` with its affine blocks folded (`ocr.folded_model`: the same network, a
+    sixth less of the recogniser's time, a seventh of the detector's), written under `scratch` for
+    PaddleOCR to load; `folder` itself where the model does not fold or cannot be written there."""
+    from disclosure.ocr.folded_model import write_folded
+
+    try:
+        return write_folded(folder, scratch) or folder
+    except OSError:  # a full or read-only temporary folder: the model runs unfolded
+        return folder
 
 
 def _loaded_onnx(paddle_ocr, models: OcrModels):

@@ -1,19 +1,20 @@
-"""The recogniser's affine blocks folded into its convolutions (`ocr.folded_model`): the same
-network, fewer passes; a model that does not fold is read as PaddleOCR loads it."""
+"""The recogniser's and the detector's affine blocks folded into their convolutions
+(`ocr.folded_model`): the same networks, fewer passes; a model that does not fold runs as
+PaddleOCR loads it."""
 
 from __future__ import annotations
 
 import shutil
 from dataclasses import replace
-from types import SimpleNamespace
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from disclosure.ocr.folded_model import fold, folded_predictor, model_files
+from disclosure.ocr.folded_model import fold, model_files, write_folded
 from disclosure.ocr.paddle_engine import OcrModels
 
-REC = OcrModels.packaged().rec
+REC, DET = OcrModels.packaged().rec, OcrModels.packaged().det
 
 
 def _program_ops(program: bytes) -> list[str]:
@@ -73,11 +74,30 @@ def test_the_folded_recogniser_computes_what_the_model_does(height, width):
     assert (want.argmax(-1) == got.argmax(-1)).all()
 
 
+def test_the_folded_detector_computes_the_map_the_model_does():
+    program, params = (path.read_bytes() for path in model_files(DET))
+    folded = fold(program, params)
+    assert folded.blocks == 48
+    # lines of print on paper, normalised as PaddleOCR's detector normalises a page
+    import cv2
+
+    paper = np.full((320, 256, 3), 255, np.uint8)
+    for row in range(8):
+        cv2.putText(paper, "2024 1203 85279", (4 + 9 * row, 30 + 38 * row), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (0, 0, 0), 2)
+    mean, std = np.array([0.485, 0.456, 0.406]), np.array([0.229, 0.224, 0.225])
+    page = ((paper / 255.0 - mean) / std).astype(np.float32).transpose(2, 0, 1)[None]
+    want, got = _run(_predictor(program, params), page), _run(_predictor(folded.program, folded.params), page)
+    assert np.abs(want - got).max() < 1e-4
+    assert (want > 0.3).any() and (want <= 0.3).any()  # some of it print, some paper
+    assert ((want > 0.3) == (got > 0.3)).all()  # the map PaddleOCR thresholds for its boxes
+
+
 def test_a_model_without_affine_blocks_is_left_as_it_is():
     classifier = OcrModels.packaged().cls  # MobileNetV3: no affine blocks
     program, params = model_files(classifier)
     assert fold(program.read_bytes(), params.read_bytes()) is None
-    assert folded_predictor(classifier, 1) is None
+    assert write_folded(classifier, classifier.parent / "never written") is None
+    assert not (classifier.parent / "never written").exists()
 
 
 def test_a_program_or_parameters_that_are_not_paddles_are_left_as_they_are():
@@ -87,8 +107,9 @@ def test_a_program_or_parameters_that_are_not_paddles_are_left_as_they_are():
     assert fold(program, b"") is None
 
 
-def test_a_folder_without_a_paddle_program_keeps_paddleocrs_predictor(tmp_path):
-    assert folded_predictor(tmp_path, 1) is None
+def test_a_folder_without_a_paddle_program_is_not_folded(tmp_path):
+    (tmp_path / "inference.json").write_text("{}")  # a PIR program: PaddleOCR 3's models
+    assert write_folded(tmp_path, tmp_path / "out") is None
     assert model_files(tmp_path) is None
 
 
@@ -99,49 +120,76 @@ def test_a_model_folder_named_as_paddleocr_also_names_it_is_folded(tmp_path):
     shutil.copy(program, folder / "model.pdmodel")
     shutil.copy(params, folder / "model.pdiparams")
     assert model_files(folder) == (folder / "model.pdmodel", folder / "model.pdiparams")
-    assert folded_predictor(folder, 1) is not None
+    out = write_folded(folder, tmp_path / "folded")
+    assert out == tmp_path / "folded" and model_files(out) == (out / "inference.pdmodel", out / "inference.pdiparams")
+    assert fold(*(path.read_bytes() for path in model_files(REC))).program == (out / "inference.pdmodel").read_bytes()
 
 
-class _Predictor:
-    def __init__(self, outputs: list[str]) -> None:
-        self.outputs = outputs
-
-    def get_input_names(self):
-        return ["x"]
-
-    def get_input_handle(self, name):
-        return ("input", name)
-
-    def get_output_names(self):
-        return self.outputs
-
-    def get_output_handle(self, name):
-        return ("output", name)
-
-
-@pytest.mark.parametrize("outputs, read", [(["softmax_0.tmp_0", "other"], [("output", "softmax_0.tmp_0")]),
-                                           (["a", "b"], [("output", "a"), ("output", "b")])])
-def test_the_recogniser_is_handed_the_folded_predictor_and_its_outputs(monkeypatch, outputs, read):
+def test_the_engine_loads_folded_copies_of_the_detector_and_recogniser_and_leaves_none_behind(monkeypatch):
     import disclosure.ocr.folded_model as folded_model
-    from disclosure.ocr.paddle_engine import _fold_recogniser
+    from disclosure.ocr.paddle_engine import _loaded
 
-    predictor = _Predictor(outputs)
-    asked = []
-    monkeypatch.setattr(folded_model, "folded_predictor", lambda folder, threads: asked.append((folder, threads))
-                        or predictor)
-    recognizer = SimpleNamespace(predictor="paddleocr's", input_tensor=None, output_tensors=[])
-    _fold_recogniser(recognizer, replace(OcrModels.packaged(), threads=2))
-    assert asked == [(REC, 2)]
-    assert recognizer.predictor is predictor and recognizer.input_tensor == ("input", "x")
-    assert recognizer.output_tensors == read
+    written, loaded = [], []
+    real = folded_model.write_folded
+    monkeypatch.setattr(folded_model, "write_folded", lambda folder, into: written.append(real(folder, into))
+                        or written[-1])
+
+    class Loader:
+        def __init__(self, **kwargs) -> None:
+            loaded.append(kwargs)
+            # what PaddleOCR is handed is there while it loads
+            assert all(Path(kwargs[key], "inference.pdiparams").is_file() for key in ("det_model_dir", "rec_model_dir"))
+
+    monkeypatch.setattr("paddleocr.PaddleOCR", Loader)
+    models = replace(OcrModels.packaged(), threads=1)
+    assert isinstance(_loaded(models), Loader)
+    det, rec = written
+    assert (loaded[0]["det_model_dir"], loaded[0]["rec_model_dir"]) == (str(det), str(rec))
+    assert loaded[0]["cls_model_dir"] == str(models.cls)
+    assert det.parent == rec.parent and not det.parent.exists()  # the copies are gone once loaded
 
 
-def test_a_recogniser_whose_model_does_not_fold_keeps_its_predictor(monkeypatch):
-    import disclosure.ocr.folded_model as folded_model
-    from disclosure.ocr.paddle_engine import _fold_recogniser
+def test_a_model_that_does_not_fold_is_loaded_from_its_own_folder(monkeypatch):
+    from disclosure.ocr.paddle_engine import _loaded
 
-    monkeypatch.setattr(folded_model, "folded_predictor", lambda folder, threads: None)
-    recognizer = SimpleNamespace(predictor="paddleocr's", input_tensor="its input", output_tensors=["its output"])
-    _fold_recogniser(recognizer, OcrModels.packaged())
-    assert recognizer == SimpleNamespace(predictor="paddleocr's", input_tensor="its input",
-                                         output_tensors=["its output"])
+    loaded = []
+    monkeypatch.setattr("paddleocr.PaddleOCR", lambda **kwargs: loaded.append(kwargs))
+    models = OcrModels.packaged()
+    classifier_as_recogniser = replace(models, rec=models.cls)  # no affine blocks to fold
+    _loaded(classifier_as_recogniser)
+    assert loaded[0]["rec_model_dir"] == str(models.cls)
+    assert loaded[0]["det_model_dir"] != str(models.det)  # the detector folds
+
+
+def test_without_a_temporary_folder_the_models_are_loaded_unfolded(monkeypatch, tmp_path):
+    from disclosure.ocr.paddle_engine import _loaded
+
+    loaded = []
+    monkeypatch.setattr("paddleocr.PaddleOCR", lambda **kwargs: loaded.append(kwargs))
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path / "gone"))
+    models = OcrModels.packaged()
+    _loaded(models)
+    assert (loaded[0]["det_model_dir"], loaded[0]["rec_model_dir"]) == (str(models.det), str(models.rec))
+
+
+def test_a_copy_that_cannot_be_written_leaves_the_model_unfolded(tmp_path):
+    from disclosure.ocr.paddle_engine import _folded
+
+    blocked = tmp_path / "a file"
+    blocked.write_text("not a folder")
+    assert _folded(REC, blocked / "rec") == REC
+    assert _folded(REC, tmp_path / "rec") == tmp_path / "rec"
+    assert model_files(tmp_path / "rec") == (tmp_path / "rec" / "inference.pdmodel",
+                                              tmp_path / "rec" / "inference.pdiparams")
+
+
+def test_the_folded_engine_reads_a_number_cell():
+    import cv2
+
+    from disclosure.ocr.paddle_engine import engine, recognize_crops
+
+    models = replace(OcrModels.packaged(), threads=1)
+    engine(models)
+    cell = np.full((40, 90, 3), 255, np.uint8)
+    cv2.putText(cell, "352", (8, 30), cv2.FONT_HERSHEY_SIMPLEX, 0.9, (0, 0, 0), 2)
+    assert recognize_crops([cell], models)[0].text == "352"
