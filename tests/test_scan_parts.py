@@ -4,6 +4,7 @@ value columns with a misread cell, and cells filled from page-level lines."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -451,3 +452,20 @@ def test_number_cells_are_padded_as_paddleocr_pads_them_three_to_a_run_then_grou
     assert (padded[1][:, :72] == 1).all() and (padded[1][:, 72:] == PAD_GREY).all()
     groups = by_bucket(list(padded.items()))
     assert [sorted(k for k, _ in group) for group in groups] == [[0, 2], [1, 3, 4]]
+
+
+def test_a_pdf_page_is_rendered_in_opencvs_channel_order_with_its_colours():
+    # a red seal must stay red for the seal's removal: blue first, red last, as OpenCV reads
+    import pypdfium2
+
+    from disclosure.ocr.input_kind import InputKind
+    from disclosure.ocr.scan import SCAN_DPI, page_images
+
+    path = Path(__file__).resolve().parent.parent / "samples" / "generated_sealed_scan_2021.pdf"
+    number, image = next(page_images(path, InputKind.PDF, 1))
+    page = pypdfium2.PdfDocument(str(path))[0]
+    rgb = np.asarray(page.render(scale=SCAN_DPI / 72).to_pil().convert("RGB"))
+    assert number == 1 and image.flags.c_contiguous and image.dtype == np.uint8
+    assert np.array_equal(image, rgb[..., ::-1])
+    reddish = (image[..., 2].astype(int) - image[..., 0]) > 80
+    assert reddish.sum() > 1000  # the sample's seal, red in the BGR order
