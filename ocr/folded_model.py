@@ -100,11 +100,15 @@ def fold(program: bytes, params: bytes) -> FoldedModel | None:
     try:
         desc.ParseFromString(program)
         block = desc.blocks[0]
-        names = sorted(v.name for v in block.vars if v.persistable and v.name not in ("feed", "fetch"))
+        persistable = {v.name: v for v in block.vars if v.persistable and v.name not in ("feed", "fetch")}
+        names = sorted(persistable)
         tensors = _tensors(params)
     except (DecodeError, IndexError, KeyError, ValueError, struct.error):
         return None
-    if len(tensors) != len(names):
+    # Paddle saves a program's tensors in the order of their names; a file in another order, or of
+    # another program, must not lend one tensor's values to another
+    if len(tensors) != len(names) or any(array.shape != tuple(persistable[name].type.dense_tensor.tensor.dims)
+                                         for name, (_, array) in zip(names, tensors)):
         return None
     value = {name: array for name, (_, array) in zip(names, tensors)}
     removed, renamed, blocks = _fold_blocks(_Graph(list(block.ops)), value)
@@ -215,8 +219,9 @@ def _pointwise_after(graph: _Graph, conv: int, value: dict[str, np.ndarray]) -> 
 
 
 def model_files(folder: Path) -> tuple[Path, Path] | None:
-    """A folder's Paddle program and parameters, named as PaddleOCR looks for them."""
-    for stem in ("inference", "model"):
+    """A folder's Paddle program and parameters, named as PaddleOCR looks for them and in its order:
+    where a folder holds both, the model folded is the one PaddleOCR would have loaded."""
+    for stem in ("model", "inference"):
         program, params = folder / f"{stem}.pdmodel", folder / f"{stem}.pdiparams"
         if program.is_file() and params.is_file():
             return program, params

@@ -107,6 +107,27 @@ def test_a_program_or_parameters_that_are_not_paddles_are_left_as_they_are():
     assert fold(program, b"") is None
 
 
+def test_parameters_in_another_order_are_not_lent_to_the_wrong_tensors():
+    from disclosure.ocr.folded_model import _tensors
+
+    program, params = _packaged()
+    tensors = _tensors(params)
+    first = next(k for k, (_, array) in enumerate(tensors) if array.shape != tensors[0][1].shape)
+    swapped = [tensors[first], *tensors[1:first], tensors[0], *tensors[first + 1:]]
+    assert fold(program, b"".join(head + array.tobytes() for head, array in swapped)) is None
+
+
+def test_a_folder_holding_both_names_is_folded_from_the_one_paddleocr_loads(tmp_path):
+    program, params = model_files(REC)
+    classifier = model_files(OcrModels.packaged().cls)
+    shutil.copy(program, tmp_path / "inference.pdmodel")
+    shutil.copy(params, tmp_path / "inference.pdiparams")
+    shutil.copy(classifier[0], tmp_path / "model.pdmodel")
+    shutil.copy(classifier[1], tmp_path / "model.pdiparams")
+    assert model_files(tmp_path) == (tmp_path / "model.pdmodel", tmp_path / "model.pdiparams")
+    assert write_folded(tmp_path, tmp_path / "out") is None  # PaddleOCR loads the classifier's, which does not fold
+
+
 def test_a_folder_without_a_paddle_program_is_not_folded(tmp_path):
     (tmp_path / "inference.json").write_text("{}")  # a PIR program: PaddleOCR 3's models
     assert write_folded(tmp_path, tmp_path / "out") is None
