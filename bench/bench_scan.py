@@ -13,9 +13,16 @@ upright, deskewed) and the same grids; each detected line goes to the cell holdi
 
 Each path runs in its own process, so that its peak memory (max RSS) is its own.
 
+With `--workers N`, as an archive is read: each path (the baseline too) runs in N processes at
+once, each with the OCR threads its share of the cores allows (`threads_per_worker`, as the
+backfill and the watched folder give theirs), each taking the next report from one queue, the
+reports with most pages first; the models are loaded in every process before the clock starts.
+Then seconds a page is the wall time from the start to the last report read, over all pages, and
+peak memory is each process's.
+
     PYTHONPATH=. python bench/bench_scan.py [--seeds 2] [--styles clean,sealed,rough,unruled/sealed]
         [--real clean,sealed,rough]
-        [--independent solid_disc,double_ring,oval,faded,blue,two_stamps]
+        [--independent solid_disc,double_ring,oval,faded,blue,two_stamps] [--workers 2]
 
 A style is a scan style of `synthetic/scan_render.py`, optionally after a typesetting style of
 `synthetic/pdf_render.py` and a slash (`unruled/sealed`: tables without rules, scanned sealed);
@@ -125,8 +132,8 @@ def _full_page_report(path: Path, paddle, models):
     return read_report(rows_from_pages(PageDocument(path.name, tuple(pages), len(pages))))
 
 
-def _run(path_name: str, corpus, queue) -> None:
-    warnings.simplefilter("ignore")
+def _reader(path_name: str, threads: int | None):
+    """A function reading one scanned report as `path_name` does, models loaded."""
     from disclosure.ocr.paddle_engine import OcrModels
     from disclosure.pipeline.document import InspectOptions, inspect_file
 
@@ -137,23 +144,33 @@ def _run(path_name: str, corpus, queue) -> None:
         from paddleocr import PaddleOCR
 
         logging.getLogger("ppocr").setLevel(logging.ERROR)
+        # at its defaults, but for the threads a worker's share of the cores allows
+        own = {} if threads is None else {"cpu_threads": threads}
         paddle = PaddleOCR(det_model_dir=str(models.det), rec_model_dir=str(models.rec),
-                           cls_model_dir=str(models.cls), lang="ch", show_log=False)
-        read = lambda path: _full_page_report(path, paddle, models)  # noqa: E731
-    else:
-        options = InspectOptions(prose=path_name != "scan path, no prose")
-        read = lambda path: inspect_file(path, options)  # noqa: E731
+                           cls_model_dir=str(models.cls), lang="ch", show_log=False, **own)
+        return lambda path: _full_page_report(path, paddle, models)
+    options = InspectOptions(prose=path_name != "scan path, no prose", ocr_threads=threads)
+    return lambda path: inspect_file(path, options)
+
+
+def _row(item, seconds: float, report) -> tuple:
+    style, path, pages, expected, failing = item
+    found = {check.rule for check in report.checks if check.ok is False}
+    status_right = report.status.value == ("failed_checks" if failing else "verified")
+    # falsely failed: a finding the printed report does not hold
+    return (style, seconds, pages, _right(expected, report), len(expected), status_right,
+            _wrong(expected, report), bool(found - set(failing)))
+
+
+def _run(path_name: str, corpus, queue) -> None:
+    warnings.simplefilter("ignore")
+    read = _reader(path_name, None)
     read(corpus[0][1])  # models loaded and warmed before timing
     rows = []
-    for style, path, pages, expected, failing in corpus:
+    for item in corpus:
         start = time.perf_counter()
-        report = read(path)
-        seconds = time.perf_counter() - start
-        found = {check.rule for check in report.checks if check.ok is False}
-        status_right = report.status.value == ("failed_checks" if failing else "verified")
-        # falsely failed: a finding the printed report does not hold
-        rows.append((style, seconds, pages, _right(expected, report), len(expected), status_right,
-                     _wrong(expected, report), bool(found - set(failing))))
+        report = read(item[1])
+        rows.append(_row(item, time.perf_counter() - start, report))
     queue.put((rows, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
 
 
@@ -165,6 +182,52 @@ def _measure(path_name: str, corpus):
     rows, peak_mb = queue.get()
     process.join()
     return rows, peak_mb
+
+
+def _work(path_name: str, threads: int, warm_path, todo, ready, start, results) -> None:
+    """One of the workers of `_measure_workers`: reads reports from `todo` until it is empty."""
+    warnings.simplefilter("ignore")
+    import queue
+
+    read = _reader(path_name, threads)
+    read(warm_path)
+    ready.put(True)
+    start.wait()
+    rows = []
+    while True:
+        try:
+            item = todo.get(timeout=1)
+        except queue.Empty:
+            break
+        began = time.perf_counter()
+        report = read(item[1])
+        rows.append(_row(item, time.perf_counter() - began, report))
+    results.put((rows, time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+
+
+def _measure_workers(path_name: str, corpus, workers: int):
+    """The corpus read by `workers` processes sharing the cores: the rows, the wall seconds from
+    the start to the last report read, and each process's peak memory."""
+    from disclosure.ocr.paddle_engine import threads_per_worker, usable_cpus
+
+    context = multiprocessing.get_context("spawn")
+    todo, ready, results, start = context.Queue(), context.Queue(), context.Queue(), context.Event()
+    for item in sorted(corpus, key=lambda item: -item[2]):  # most pages first: the last to end end together
+        todo.put(item)
+    threads = threads_per_worker(workers, usable_cpus())
+    processes = [context.Process(target=_work, args=(path_name, threads, corpus[0][1], todo, ready, start, results))
+                 for _ in range(workers)]
+    for process in processes:
+        process.start()
+    for _ in processes:
+        ready.get()
+    began = time.perf_counter()
+    start.set()
+    done = [results.get() for _ in processes]
+    for process in processes:
+        process.join()
+    rows = [row for worker_rows, _, _ in done for row in worker_rows]
+    return rows, max(ended for _, ended, _ in done) - began, [peak for _, _, peak in done], threads
 
 
 def main() -> None:
@@ -179,6 +242,8 @@ def main() -> None:
                              "(solid_disc,double_ring,oval,faded,blue,two_stamps)")
     parser.add_argument("--no-prose", action="store_true",
                         help="also the scan path reading no paragraphs (`--no-prose`), in the same run")
+    parser.add_argument("--workers", type=int, default=0, metavar="N",
+                        help="also read the corpus as an archive is: N processes sharing the cores, each path")
     args = parser.parse_args()
     styles = args.styles.split(",") if args.styles else []
     real = [f"real/{style}" for style in args.real.split(",")] if args.real else []
@@ -207,6 +272,22 @@ def main() -> None:
 
     if independent:
         _print_independent(measured["scan path"][0], [*styles, *real, *independent])
+    if args.workers:
+        _print_workers({name: _measure_workers(name, corpus, args.workers) for name in paths}, args.workers)
+
+
+def _print_workers(measured, workers: int) -> None:
+    """Seconds a page as an archive is read: the wall time over all the corpus's pages."""
+    pages = sum(r[2] for r in measured["baseline"][0])
+    baseline = measured["baseline"][1] / pages
+    print(f"\n| path, {workers} processes | OCR threads each | seconds / page | fields right | wrong numbers "
+          "| status right | falsely failed | peak memory, each process | speed vs baseline |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, (rows, wall, peaks, threads) in measured.items():
+        right, fields = sum(r[3] for r in rows), sum(r[4] for r in rows)
+        print(f"| {name} | {threads} | {wall / pages:.2f} | {right / fields:.2%} | {sum(r[6] for r in rows)} | "
+              f"{sum(r[5] for r in rows)}/{len(rows)} | {sum(r[7] for r in rows)} | "
+              f"{', '.join(f'{peak:.0f}' for peak in peaks)} MB | {baseline / (wall / pages):.1f}× |")
 
 
 def _print_independent(rows, subsets: list[str]) -> None:
